@@ -1,0 +1,41 @@
+// Dataflow 2 — CRM Customer ↔ PowerOffice Customers (reference §4.4, DESIGN §4.5 decisions).
+import { defineDataflow } from '../src/model';
+import { customcrm } from '../systems/customcrm';
+import { poweroffice } from '../systems/poweroffice';
+
+export default defineDataflow({
+  id: 'customer-customers',
+  title: 'CustomCRM Customer to PowerOfficeGO Customers',
+  concept: 'organisation',
+  crm: customcrm.datatypes.customer,
+  erp: poweroffice.datatypes.customers,
+  mergeCriteria: [
+    { crm: 'organization_number', erp: 'OrganizationNumber', normalise: 'trim' },
+    { crm: 'email', erp: 'EmailAddress', normalise: 'lower', fallback: true },
+  ],
+  mappings: (m) => [
+    m.crmKeyIn('ExternalImportReference', { note: 'the CRM id, so the link survives a lost share dataset' }),
+    m.toErp('customer_number', 'ExternalNumber', { note: 'PowerOffice "External Code"; avoids its number series rule on Number' }),
+    m.toCrm('erp_customer_number', 'Number', { note: 'the PowerOffice customer number, read-only for CRM users' }),
+    m.both('is_person', 'IsPerson'),
+    m.both('name', 'Name'),
+    m.both('legal_name', 'LegalName'),
+    m.both('first_name', 'FirstName', { note: 'persons' }),
+    m.both('last_name', 'LastName', { note: 'persons' }),
+    m.both('date_of_birth', 'DateOfBirth', { note: 'persons' }),
+    m.both('organization_number', 'OrganizationNumber', { note: 'merge criterion (trimmed)' }),
+    m.both('email', 'EmailAddress', { note: 'merge criterion (lower-cased) when there is no organisation number' }),
+    m.both('invoice_email', 'InvoiceEmailAddress'),
+    m.both('phone', 'PhoneNumber'),
+    m.both('website', 'WebsiteUrl'),
+    m.both('currency', 'CurrencyCode'),
+    m.both('address.line1', 'MailAddress.AddressLine1'),
+    m.both('address.line2', 'MailAddress.AddressLine2'),
+    m.both('address.postal_code', 'MailAddress.ZipCode', { note: 'required by PowerOffice when an address is sent' }),
+    m.both('address.city', 'MailAddress.City', { note: 'required by PowerOffice when an address is sent' }),
+    m.both('address.country_code', 'MailAddress.CountryCode'),
+    m.both('is_archived', 'IsArchived', { note: 'PowerOffice refuses to archive a customer with a balance' }),
+    m.erpDefault('InvoiceDeliveryType', 'Print', ['EmailAddress', 'InvoiceEmailAddress'],
+      'PowerOffice refuses e-mail delivery without an address: Print when the customer has neither e-mail'),
+  ],
+});

@@ -1,0 +1,30 @@
+// Dataflow 4 — CRM Product ↔ PowerOffice Product (reference §4.6, DESIGN §4.5: PowerOffice owns stock).
+import { defineDataflow } from '../src/model';
+import { customcrm } from '../systems/customcrm';
+import { poweroffice } from '../systems/poweroffice';
+
+export default defineDataflow({
+  id: 'product-product',
+  title: 'CustomCRM Product to PowerOfficeGO Product',
+  concept: 'product',
+  crm: customcrm.datatypes.product,
+  erp: poweroffice.datatypes.product,
+  mergeCriteria: [{ crm: 'sku', erp: 'Code', normalise: 'trim' }],
+  mappings: (m) => [
+    m.both('sku', 'Code', { note: 'merge criterion (trimmed)' }),
+    m.both('name', 'Name'),
+    m.both('description', 'Description'),
+    m.both('type', 'ProductType', {
+      toErp: { product: 'Product', service: 'Service' },
+      toCrm: { Product: 'product', Service: 'service' },
+    }),
+    m.both('unit_price', 'UnitPrice', { note: 'excl. VAT' }),
+    m.both('unit_cost', 'UnitCost'),
+    m.both('unit', 'UnitOfMeasureCode', { assumeCompatible: 'the CRM stores UN/ECE unit codes, the same codes PowerOffice uses' }),
+    m.both('gtin', 'Gtin'),
+    m.both('is_active', 'IsArchived', { invert: true }),
+    m.both('is_stock_item', 'IsStockItem'),
+    m.toCrm('stock_on_hand', 'StockOnHand', { note: 'PowerOffice owns stock' }),
+    m.toCrm('stock_available', 'StockAvailable', { note: 'on hand minus confirmed orders; PowerOffice owns stock' }),
+  ],
+});

@@ -1,0 +1,39 @@
+// `sesamflow download [DIR]`: the node's config and env into DIR, as `sesam download` writes them.
+import path from 'node:path';
+import { addNodeOptions, clientFor, resolveDir, type NodeCommandOptions } from '../../node/command-options';
+import { download } from '../../node/download';
+import { printJson } from '../io';
+import type { RegisterCommand } from './index';
+
+export const register: RegisterCommand = (program, io) => {
+  addNodeOptions(program.command('download').description("write the node's config and env vars into a folder in the canonical format"))
+    .option('--out <dir>', 'output folder (overrides DIR)')
+    .addHelpText(
+      'after',
+      `
+Writes node-metadata.conf.json, pipes/<id>.conf.json, systems/<id>.conf.json and
+<profile>-env.json byte-compatible with \`sesam download\` (canonical format; the scheduler
+flags sesam-py's upload adds to the node metadata are removed again). Files in <dir>/pipes/ and
+<dir>/systems/ that the node does not have are deleted; nothing outside the folder is touched.
+Unchanged files are not rewritten.
+
+Exit codes: 0 done, 2 bad usage or no credentials, 3 node unreachable, bad JWT or node error.
+
+Examples:
+  $ sesamflow download --out node-config         snapshot the test node into node-config/
+  $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE"`,
+    )
+    .action(async (dir: string, options: NodeCommandOptions & { out?: string }) => {
+      const target = options.out ?? dir;
+      const folder = resolveDir(io, target);
+      const client = clientFor(options, io);
+      const result = await download(client, folder, options.profile);
+      if (options.json) printJson(io, { out: target, ...result });
+      else {
+        for (const f of result.written) io.out(`written ${path.posix.join(target, f)}\n`);
+        for (const f of result.removed) io.out(`removed ${path.posix.join(target, f)}\n`);
+      }
+      for (const f of result.skipped) io.err(`skipped zip entry ${JSON.stringify(f)}: its path leaves the output folder\n`);
+      io.err(`downloaded ${client.baseUrl} into ${target}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`);
+    });
+};

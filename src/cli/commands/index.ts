@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { Io } from '../io';
+import { register as generate } from './generate';
+import { register as validate } from './validate';
+import { register as diff } from './diff';
+import { register as upload } from './upload';
+import { register as download } from './download';
+import { register as status } from './status';
+import { register as dtl } from './dtl';
+
+/** A command module registers itself on the root program. One file per command. */
+export type RegisterCommand = (program: Command, io: Io) => void;
+
+// Order here is the order in `sesamflow --help`.
+export const commands: RegisterCommand[] = [generate, validate, diff, upload, download, status, dtl];

@@ -1,0 +1,178 @@
+// The heart of every `-transform` pipe: DTL that computes, from a merged global entity, the
+// desired value of each target property (DESIGN §4.5). Rules applied to every mapping row:
+//   - the most recently changed side wins (`_y_wins` compares the two sides' change times);
+//   - an empty value never overwrites a non-empty one (coalesce with the other side);
+//   - one-way rows only ever flow from their source side;
+//   - references are translated through the referenced concept's global to the target's id,
+//     and a record whose reference does not resolve yet is held back (discarded, not failed).
+// Reads wrap in `first` because records merged from one system twice carry lists.
+
+import * as d from '../dtl/builder';
+import type { Expr, Rule, Transform } from '../dtl/builder';
+import type { Mapping, PropertyMapping, ReferenceMapping, Side } from '../model/dataflow';
+import { type FlowModel, type IntegrationModel, type SideModel, flowsInto, other, pathOn, sideOf } from './model';
+import { globalId, lastModifiedProp, nsProp, refProp } from './names';
+
+/** What a desired-state block writes and the named rules it needs. */
+export interface DesiredState {
+  readonly transforms: Transform[];
+  /** Named rules used by the transforms (reference resolution, embedded children). */
+  readonly rules: Record<string, Rule>;
+  /** Top-level target properties written, in mapping order. */
+  readonly properties: string[];
+  /** Object-valued target properties and the sub-properties written into them. */
+  readonly nested: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface DesiredOptions {
+  /** Embedded in the parent's record (order lines inside an order): the parent reference is implicit. */
+  readonly embedded?: boolean;
+}
+
+/** Reads a raw record value of one side from the global entity `_S`. */
+export const read = (side: SideModel, path: string): Expr => d.first(d.S(nsProp(side, path)));
+
+const scratch = (name: string) => `_${name.replace(/\./g, '__')}`;
+
+/** Converts a source-side value into the target side's terms (value tables, inversion). */
+function convert(m: PropertyMapping, into: Side, value: Expr): Expr {
+  const table = into === 'erp' ? m.toErpValues : m.toCrmValues;
+  if (table) {
+    const pairs = Object.entries(table).flatMap(([from, to]) => [from, (to ?? null) as Expr]);
+    return d.caseEq(value, ...pairs, null);
+  }
+  if (m.invert) return d.ifElse(d.isNull(value), null, d.not(value));
+  return value;
+}
+
+/** `ni-id` of the first of `ids` in namespace `ns`, typed as the target system keys it. */
+export function idIn(ids: Expr, target: SideModel): Expr {
+  const id = d.niId(d.first(d.filterValues(d.eq(d.niNs(d.it()), target.ns), ids)));
+  return target.datatype.keyType === 'integer' ? d.integer(id) : id;
+}
+
+/** Name of the rule that turns a referenced global entity into `{id: <target id>}`. */
+const refRule = (target: SideModel) => `ref-${target.ns}`;
+
+export function desiredState(model: IntegrationModel, flow: FlowModel, into: Side, options: DesiredOptions = {}): DesiredState {
+  const x = sideOf(flow, into);
+  const y = sideOf(flow, other(into));
+  const transforms: Transform[] = [];
+  const rules: Record<string, Rule> = {};
+  const properties: string[] = [];
+  const nested = new Map<string, { sub: string; value: string }[]>();
+
+  // Which side changed last decides ↔ rows; a side without a record never wins.
+  transforms.push(
+    d.add('_y_lm', d.first(d.S(lastModifiedProp(y)))),
+    d.add('_x_lm', d.first(d.S(lastModifiedProp(x)))),
+    d.add('_y_wins', d.or(d.isNull(d.T('_x_lm')), d.and(d.isNotNull(d.T('_y_lm')), d.gt(d.T('_y_lm'), d.T('_x_lm'))))),
+  );
+
+  /** Adds a computed value for a target path (nested paths gather into their top-level object). */
+  const set = (path: string, value: Expr) => {
+    const [top, ...rest] = path.split('.') as [string, ...string[]];
+    if (rest.length === 0) {
+      transforms.push(d.add(top, value));
+      if (!properties.includes(top)) properties.push(top);
+      return;
+    }
+    const name = scratch(path);
+    transforms.push(d.add(name, value));
+    const list = nested.get(top) ?? [];
+    list.push({ sub: rest.join('.'), value: d.T(name) });
+    nested.set(top, list);
+  };
+  const targetRef = (path: string) => (path.includes('.') ? d.T(scratch(path)) : d.T(path));
+
+  /** Latest wins, empty never overwrites: the desired value of a ↔ row. */
+  const latestWins = (fromY: Expr, current: Expr): Expr =>
+    d.ifElse(d.T('_y_wins'), d.coalesce(fromY, current), d.coalesce(current, fromY));
+
+  for (const m of flow.definition.mappings) {
+    if (!flowsInto(m, into)) continue;
+    switch (m.kind) {
+      case 'property': {
+        const current = read(x, pathOn(m, into));
+        const source = read(y, pathOn(m, other(into)));
+        let fromY = convert(m, into, source);
+        const back = into === 'erp' ? m.toCrmValues : m.toErpValues;
+        if (back && (into === 'erp' ? m.toErpValues : m.toCrmValues)) {
+          // Lossy value tables: keep the target's value when it already means the same thing.
+          fromY = d.ifElse(d.eq(convert(m, other(into), current), source), current, fromY);
+        }
+        set(pathOn(m, into), m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
+        break;
+      }
+      case 'reference': {
+        if (options.embedded && m.concept === flow.parent?.concept) break;
+        const referenced = model.byConcept.get(m.concept)!;
+        const target = sideOf(referenced, into);
+        const resolved = scratch(`ref_${pathOn(m, into)}`);
+        const yRef = d.S(refProp(y, pathOn(m, other(into))));
+        rules[refRule(target)] = [d.add('id', idIn(d.S('$ids'), target))];
+        transforms.push(
+          d.add(
+            resolved,
+            d.applyHops(refRule(target), { datasets: [`${globalId(m.concept)} ref`], where: [d.eq(yRef, d.alias('ref', '$ids'))] }),
+          ),
+        );
+        const fromY = d.first(d.T(resolved, 'id'));
+        const current = read(x, pathOn(m, into));
+        const path = pathOn(m, into);
+        // An owner given only on insert keeps its value once the record exists (no move).
+        const fixed = into === 'erp' && m.erpInsertOnly === true;
+        set(path, fixed ? d.coalesce(current, fromY) : m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
+        // Held back until the referenced record exists in the target (or, if required, always).
+        transforms.push(
+          d.discard(m.requiredBy.includes(into) ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))),
+        );
+        break;
+      }
+      case 'external-key': {
+        // The holder keeps a key it already has; otherwise it gets the other side's id.
+        set(m.property, d.coalesce(read(x, m.property), read(y, y.datatype.primaryKey)));
+        break;
+      }
+      case 'derived':
+        break;
+    }
+  }
+
+  for (const [top, subs] of nested) {
+    transforms.push(d.add(top, nestedObject(subs)));
+    if (!properties.includes(top)) properties.push(top);
+  }
+
+  for (const m of flow.definition.mappings) {
+    if (m.kind !== 'derived' || m.side !== into) continue;
+    const empty = d.and(...m.whenAllEmpty.map((p) => d.isNull(targetRef(p))));
+    set(m.target, d.ifElse(empty, m.value, read(x, m.target)));
+  }
+  return {
+    transforms,
+    rules,
+    properties,
+    nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
+  };
+}
+
+/** An object built from sub-values, or null when all of them are empty (nothing to send). */
+export function nestedObject(subs: readonly { sub: string; value: Expr }[]): Expr {
+  return d.ifElse(
+    d.and(...subs.map((s) => d.isNull(s.value))),
+    null,
+    d.dict(...subs.flatMap((s) => [s.sub, s.value])),
+  );
+}
+
+/** Hold-back rules from the flow's send conditions on the source side. */
+export function conditionTransforms(flow: FlowModel, into: Side): Transform[] {
+  return flow.definition.conditions
+    .filter((c) => c.side !== into)
+    .map((c) => d.discard(d.not(d.in_(read(sideOf(flow, c.side), c.property), d.list(...c.notIn)))));
+}
+
+/** The mappings whose values reach `into`, for documents and payload rules. */
+export const mappingsInto = (flow: FlowModel, into: Side): Mapping[] => flow.definition.mappings.filter((m) => flowsInto(m, into));
+export type { ReferenceMapping };

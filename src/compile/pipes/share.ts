@@ -1,0 +1,49 @@
+// `<sys>-<dt>-share`: insert and update against the API with transform-share-rest
+// (optimistic locking against `$based_on`), one entity per batch, inserts tracked in its own
+// sink so they are never sent twice (DESIGN §4.4).
+import * as d from '../../dtl/builder';
+import type { Rule } from '../../dtl/builder';
+import type { JsonObject } from '../../sesam/project';
+import type { SideModel } from '../model';
+import { operationId, pipeId } from '../names';
+
+export function sharePipe(x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }): JsonObject {
+  const changed: Rule = writes.update.map((p) => d.ifThen(d.neq(d.S(p), d.S('$based_on', p)), d.add(p, d.S(p))));
+  const updatePayload =
+    x.system.updateStyle === 'json-patch'
+      ? d.map(
+          d.dict('op', 'replace', 'path', d.concat('/', d.first(d.it())), 'value', d.last(d.it())),
+          d.items(d.apply('changed', d.S('$source'))),
+        )
+      : d.apply('changed', d.S('$source'));
+  return {
+    _id: pipeId(x, 'share'),
+    type: 'pipe',
+    description: `Writes ${x.system.name} ${x.datatype.label} records: inserts new ones, updates changed ones.`,
+    source: { type: 'dataset', dataset: pipeId(x, 'transform') },
+    transform: {
+      type: 'template',
+      template: 'transform-share-rest',
+      properties: {
+        rest_system: x.system.id,
+        primary_key: x.datatype.primaryKey,
+        share_dataset: pipeId(x, 'share'),
+        operation_lookup: operationId(x, 'lookup'),
+        operation_insert: operationId(x, 'insert'),
+        operation_update: operationId(x, 'update'),
+        rewrite_rules_payload: {
+          rewrite_insert_payload: [d.add('$payload', d.apply('insert-payload', d.S('$source')))],
+          rewrite_update_payload: [d.add('$payload', updatePayload)],
+          // Empty values are left out of inserts: the API fills its defaults.
+          'insert-payload': writes.insert.map((p) => d.addIf(p, d.S(p))),
+          // One value per changed top-level property (a JSON Patch `replace` each, for PowerOffice).
+          changed,
+        },
+      },
+    },
+    sink: { type: 'dataset', set_initial_offset: 'onload', deletion_tracking: false },
+    batch_size: 1,
+    exclude_completeness: [pipeId(x, 'share')],
+    namespaced_identifiers: false,
+  } as unknown as JsonObject;
+}

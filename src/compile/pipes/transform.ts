@@ -1,0 +1,140 @@
+// `<sys>-<dt>-transform`: the connector's input contract — the desired state of each target
+// record in the target's own property names, with references resolved to the target's ids.
+// The namespace split: a global entity that already holds a record of the target updates that
+// record (`$based_on` = the values as collected); otherwise it becomes an insert that carries
+// its origin and `$ids`.
+import * as d from '../../dtl/builder';
+import type { Expr, Rule, Transform } from '../../dtl/builder';
+import type { Side } from '../../model/dataflow';
+import type { JsonObject } from '../../sesam/project';
+import { conditionTransforms, desiredState, idIn, nestedObject, read } from '../desired';
+import { type FlowModel, type IntegrationModel, type SideModel, sideOf } from '../model';
+import { globalId, nsProp, pipeId, refProp } from '../names';
+
+/** Children written inside their parent's record (CRM lines always; PowerOffice lines on insert). */
+export interface EmbeddedChildren {
+  readonly property: string;
+  readonly alwaysWritten: boolean;
+  readonly sortBy: string;
+}
+
+export function embeddedChildren(flow: FlowModel, into: Side): { child: FlowModel; spec: EmbeddedChildren }[] {
+  return flow.children.map((child) => {
+    const x = sideOf(child, into);
+    const sort = child.definition.mappings.find((m) => m.kind === 'property' && /sort/i.test(m.crm));
+    return {
+      child,
+      spec: {
+        property: x.datatype.parent!.property,
+        // A child without endpoints of its own is only ever written with its parent.
+        alwaysWritten: x.datatype.operations.insert === undefined,
+        sortBy: sort && sort.kind === 'property' ? (into === 'crm' ? sort.crm : sort.erp) : x.datatype.primaryKey,
+      },
+    };
+  });
+}
+
+/** The transform pipe and the properties its inserts and updates carry (for the share pipe). */
+export interface TransformOutput {
+  readonly pipe: JsonObject;
+  readonly writes: { readonly insert: readonly string[]; readonly update: readonly string[] };
+}
+
+export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Side): TransformOutput {
+  const x = sideOf(flow, into);
+  const desired = desiredState(model, flow, into);
+  const rules: Record<string, Rule> = { ...desired.rules };
+  const updateProperties = desired.properties.filter((p) => !x.datatype.pathOnly?.includes(p));
+  const insertOnly: Transform[] = [];
+  const insertProperties = [...updateProperties];
+  const childTransforms: Transform[] = [];
+
+  for (const { child, spec } of embeddedChildren(flow, into)) {
+    const cx = sideOf(child, into);
+    const childState = desiredState(model, child, into, { embedded: true });
+    Object.assign(rules, childState.rules);
+    const ruleName = `child-${cx.ns}`;
+    rules[ruleName] = [
+      ...childState.transforms,
+      ...(spec.alwaysWritten ? [d.ifThen(d.isNotEmpty(ownIds(cx)), d.add(cx.datatype.primaryKey, idIn(d.S('$ids'), cx)))] : []),
+      d.remove('_*'),
+    ];
+    const children = d.sorted(
+      d.it(spec.sortBy),
+      d.distinct(
+        d.combine(
+          ...(['crm', 'erp'] as const).map((s) => {
+            const side = sideOf(child, s);
+            const parentRef = child.definition.mappings.find((m) => m.kind === 'reference' && m.concept === flow.concept);
+            const refPath = parentRef && parentRef.kind === 'reference' ? (s === 'crm' ? parentRef.crm : parentRef.erp) : side.datatype.parent!.key;
+            return d.applyHops(ruleName, {
+              datasets: [`${globalId(child.concept)} child`],
+              where: [d.eq(d.S('$ids'), d.alias('child', refProp(side, refPath)))],
+            });
+          }),
+        ),
+      ),
+    );
+    if (spec.alwaysWritten) {
+      childTransforms.push(d.add(spec.property, children));
+      updateProperties.push(spec.property);
+      insertProperties.push(spec.property);
+      rules[`based-on-${cx.ns}`] = [
+        ...(spec.alwaysWritten ? [d.add(cx.datatype.primaryKey, d.S(cx.datatype.primaryKey))] : []),
+        ...childState.properties.map((p) => d.add(p, basedOnValue(cx, childState.nested.get(p), p, d.S(p)))),
+      ];
+    } else {
+      insertOnly.push(d.add(spec.property, children));
+      insertProperties.push(spec.property);
+    }
+  }
+
+  const basedOn: Rule = updateProperties.map((p) => {
+    const child = embeddedChildren(flow, into).find((c) => c.spec.property === p);
+    if (child) {
+      const cx = sideOf(child.child, into);
+      return d.add(p, d.sorted(d.it(child.spec.sortBy), d.apply(`based-on-${cx.ns}`, d.S(nsProp(x, p)))));
+    }
+    return d.add(p, basedOnValue(x, desired.nested.get(p), p, read(x, p)));
+  });
+  rules['based-on'] = basedOn;
+
+  const defaultRule: Transform[] = [
+    d.comment(`Desired state of ${x.system.name} ${x.datatype.label} records from global-${flow.concept}.`),
+    // Deletes are never propagated: a deleted (or merge-replaced) global entity sends nothing.
+    d.discard(d.and(d.neq(d.S('_deleted'), true), d.neq(d.S('$replaced'), true))),
+    ...conditionTransforms(flow, into),
+    d.add('_ids', ownIds(x)),
+    ...desired.transforms,
+    ...childTransforms,
+    d.ifThen(
+      d.isNotEmpty(d.T('_ids')),
+      [
+        d.add('_id', d.concat(`${x.ns}:`, d.niId(d.first(d.T('_ids'))))),
+        d.add(x.datatype.primaryKey, idIn(d.S('$ids'), x)),
+        d.add('$based_on', d.apply('based-on', d.S())),
+        d.add('$based_on_properties', d.list(...updateProperties)),
+      ],
+      [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly],
+    ),
+  ];
+  const pipe = {
+    _id: pipeId(x, 'transform'),
+    type: 'pipe',
+    description: `Desired state of ${x.system.name} ${x.datatype.label} records: updates of linked records, inserts of new ones.`,
+    source: { type: 'dataset', dataset: globalId(flow.concept) },
+    transform: { type: 'dtl', rules: { default: defaultRule, ...rules } },
+    namespaced_identifiers: false,
+  } as unknown as JsonObject;
+  return { pipe, writes: { insert: insertProperties, update: updateProperties } };
+}
+
+/** The target's own ids among the global entity's `$ids` (namespace split). */
+const ownIds = (x: SideModel): Expr => d.filterValues(d.eq(d.niNs(d.it()), x.ns), d.S('$ids'));
+
+/** The collected value, shaped like the desired one so that "in sync" compares equal. */
+function basedOnValue(x: SideModel, subs: readonly string[] | undefined, top: string, value: Expr): Expr {
+  if (!subs) return value;
+  return nestedObject(subs.map((sub) => ({ sub, value: d.first(pathIn(value, sub)) })));
+}
+const pathIn = (value: Expr, sub: string): Expr => (typeof value === 'string' ? `${value}.${sub}` : d.pathOf(sub, value));

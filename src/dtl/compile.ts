@@ -1,0 +1,211 @@
+// Compiles a DTL `rules` object once into closures. Strings become constant values or
+// precompiled path walks, calls become closures over their compiled arguments; nothing is
+// interpreted from JSON per entity. Static errors (unknown function, arity, ...) are reported
+// by checkDtlRules before compiling.
+import { SesamflowError } from '../errors';
+import { jsonPath } from '../validate/problem';
+import { checkDtlRules, isSingleCall } from './check';
+import {
+  CONTINUE,
+  DISCARDED,
+  DtlRuntimeError,
+  FILTERED,
+  Frame,
+  type Args,
+  type Entity,
+  type DtlContext,
+  type Expr,
+  type Path,
+  type RuleRef,
+  type RunState,
+  type Scope,
+  type Transform,
+} from './eval/core';
+import { EXPRESSIONS, TRANSFORMS } from './eval/families';
+import { parseVariablePath, walkPath } from './path';
+import { isDict, type Dict, type Value } from './values';
+
+export interface CompileOptions {
+  /**
+   * Copy `_deleted: true` from the source to the target when the rules do not set `_deleted`
+   * (default true), so deletes flow through a DTL pipe.
+   */
+  propagateDeleted?: boolean;
+}
+
+export interface CompiledDtl {
+  /**
+   * Emitted target (with `_filtered: true` when filtered; absent when discarded) followed by
+   * the entities `create` emitted. Outputs may share nested values with the input: treat both
+   * as immutable.
+   */
+  run(source: Entity, ctx: DtlContext): Entity[];
+}
+
+const NO_ALIASES: Scope = { aliases: new Set() };
+
+function rootGetter(root: string): Expr {
+  switch (root) {
+    case '_S':
+      return (f) => f.S;
+    case '_T':
+      return (f) => f.T;
+    case '_P':
+      return (f) => f.P ?? null;
+    case '_R':
+      return (f) => f.R;
+    case '_B':
+      return (f) => f.run.ctx.bindings ?? null;
+    case '_':
+      return (f) => f.U;
+    default:
+      return (f) => f.H?.[root] ?? null;
+  }
+}
+
+function compilePath(root: string, segments: string[]): Expr {
+  const get = rootGetter(root);
+  if (segments.length === 0) return (f) => get(f) ?? null;
+  if (segments.length === 1) {
+    const seg = segments[0]!;
+    return (f) => {
+      const v = get(f);
+      if (!f.run.ns.enabled && isDict(v)) {
+        const x = v[seg];
+        return x === undefined ? null : x;
+      }
+      return walkPath(v, segments, f.run.ns);
+    };
+  }
+  return (f) => walkPath(get(f), segments, f.run.ns);
+}
+
+class RulesCompiler {
+  readonly rules = new Map<string, RuleRef>();
+
+  constructor(private readonly raw: Record<string, unknown>) {
+    for (const name of Object.keys(raw)) {
+      const ref: RuleRef = { name, body: () => CONTINUE };
+      this.rules.set(name, ref);
+    }
+    for (const [name, body] of Object.entries(raw)) this.rules.get(name)!.body = this.transformList(body, [name]);
+  }
+
+  rule = (name: string): RuleRef => {
+    const r = this.rules.get(name);
+    if (!r) throw new SesamflowError(`DTL rule "${name}" is not defined`, 'problems');
+    return r;
+  };
+
+  expr(raw: unknown, path: Path, scope: Scope): Expr {
+    if (typeof raw === 'string') {
+      const p = parseVariablePath(raw, scope.aliases);
+      if (p) return compilePath(p.root, p.segments);
+      return () => raw;
+    }
+    if (Array.isArray(raw)) {
+      const name = raw[0] as string;
+      const factory = EXPRESSIONS[name];
+      if (!factory) {
+        return () => {
+          throw new DtlRuntimeError(`DTL function "${name}" is not supported by the offline evaluator (${jsonPath(path)})`);
+        };
+      }
+      return factory(this.args(raw, path, scope));
+    }
+    // Numbers, booleans, null and dict literals are constants.
+    const constant = raw === undefined ? null : raw;
+    return () => constant;
+  }
+
+  transformList(raw: unknown, path: Path): Transform {
+    if (!Array.isArray(raw)) return () => CONTINUE;
+    if (isSingleCall(raw)) return this.transform(raw, path);
+    const steps = raw.map((t, i) => this.transform(t, [...path, i]));
+    if (steps.length === 0) return () => CONTINUE;
+    if (steps.length === 1) return steps[0]!;
+    return (f) => {
+      for (let i = 0; i < steps.length; i++) {
+        const status = steps[i]!(f);
+        if (status !== CONTINUE) return status;
+      }
+      return CONTINUE;
+    };
+  }
+
+  transform(raw: unknown, path: Path): Transform {
+    const call = raw as unknown[];
+    const name = call[0] as string;
+    const factory = TRANSFORMS[name];
+    if (!factory) {
+      return () => {
+        throw new DtlRuntimeError(`DTL transform "${name}" is not supported by the offline evaluator (${jsonPath(path)})`);
+      };
+    }
+    return factory(this.args(call, path, NO_ALIASES));
+  }
+
+  args(call: readonly unknown[], path: Path, scope: Scope): Args {
+    const raw = call.slice(1);
+    return {
+      raw,
+      path,
+      scope,
+      e: (i, s) => this.expr(raw[i], [...path, i + 1], s ?? scope),
+      t: (i) => this.transformList(raw[i], [...path, i + 1]),
+      exprAt: (x, p, s) => this.expr(x, p, s ?? scope),
+      rule: this.rule,
+    };
+  }
+}
+
+/** Validates and compiles a DTL transform; throws SesamflowError (kind 'problems') listing every static error. */
+export function compileDtl(
+  transform: { rules: Record<string, unknown>; id_required?: boolean },
+  options: CompileOptions = {},
+): CompiledDtl {
+  const findings = checkDtlRules(transform?.rules);
+  if (findings.length > 0) {
+    throw new SesamflowError(
+      `invalid DTL rules (${findings.length} problem${findings.length === 1 ? '' : 's'})`,
+      'problems',
+      findings.map((x) => `${jsonPath(['rules', ...x.path])}: ${x.message} [${x.rule}]`),
+    );
+  }
+  const compiler = new RulesCompiler(transform.rules);
+  const root = compiler.rule('default');
+  const idRequired = transform.id_required !== false;
+  const propagateDeleted = options.propagateDeleted !== false;
+
+  return {
+    run(source: Entity, ctx: DtlContext): Entity[] {
+      const ns = ctx.namespaces;
+      const run: RunState = {
+        ctx,
+        ns: { enabled: ns?.enabled === true, property: ns?.property ?? '', identity: ns?.identity ?? ns?.property ?? '' },
+        created: [],
+        idRequired,
+      };
+      const T: Dict = {};
+      const frame = new Frame(source, T, undefined, { _S: source, _T: T }, null, undefined, run);
+      const status = root.body(frame);
+      const out: Entity[] = [];
+      if (status === CONTINUE) {
+        if (propagateDeleted && source._deleted === true && !('_deleted' in T)) T._deleted = true;
+        if (typeof T._id === 'string') out.push(T);
+        else if (idRequired)
+          throw new DtlRuntimeError(
+            `the DTL target entity has no string "_id" (source _id ${JSON.stringify(source._id ?? null)}); add ["copy", "_id"] or set "id_required": false`,
+          );
+      } else if (status === FILTERED) {
+        if (typeof T._id === 'string') out.push({ ...T, _filtered: true });
+      } else if (status !== DISCARDED) {
+        // unreachable: statuses are exhaustive
+      }
+      for (const e of run.created) out.push(e);
+      return out;
+    },
+  };
+}
+
+export type { Value };

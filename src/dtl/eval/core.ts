@@ -1,0 +1,113 @@
+// Shared types of the DTL compiler: frames (the variables of one rule invocation), compiled
+// expressions and transforms, and the factory signatures each function family implements.
+import { SesamflowError } from '../../errors';
+import type { NiSettings } from '../path';
+import type { Dict, Value } from '../values';
+
+export type Entity = Record<string, unknown>;
+
+export interface DatasetView {
+  get(id: string): Entity | undefined;
+  all(): Iterable<Entity>;
+  /** Entities whose values at `path` (e.g. "cust_id", "lines.product") include `value` (join semantics). */
+  lookup(path: string, value: unknown): Entity[];
+}
+
+export interface DtlContext {
+  dataset(id: string): DatasetView | undefined;
+  now(): Date;
+  uuid(): string;
+  namespaces?: { property?: string; identity?: string; enabled: boolean };
+  /** `_B`: URL parameters bound on http_endpoint sinks. */
+  bindings?: Record<string, unknown>;
+  /** Previous version of a source entity, for `is-changed`. */
+  previous?(source: Entity): Entity | undefined;
+}
+
+/** State of one `run` call: shared by every frame of it. */
+export interface RunState {
+  ctx: DtlContext;
+  ns: NiSettings;
+  created: Entity[];
+  idRequired: boolean;
+}
+
+/** Variables of one rule invocation (`_S`, `_T`, `_P`, `_R`, `_`, hop aliases). */
+export class Frame {
+  constructor(
+    readonly S: Value,
+    readonly T: Dict,
+    readonly P: Dict | undefined,
+    readonly R: Dict,
+    readonly U: Value,
+    readonly H: Record<string, Value> | undefined,
+    readonly run: RunState,
+  ) {}
+  /** The same frame with `_` bound to `v`. */
+  withU(v: Value): Frame {
+    return new Frame(this.S, this.T, this.P, this.R, v, this.H, this.run);
+  }
+  /** The same frame with hop aliases bound. */
+  withH(h: Record<string, Value>): Frame {
+    return new Frame(this.S, this.T, this.P, this.R, this.U, h, this.run);
+  }
+  /** The same frame with another source entity (chained hops). */
+  withS(s: Value): Frame {
+    return new Frame(s, this.T, this.P, this.R, this.U, this.H, this.run);
+  }
+}
+
+export type Expr = (f: Frame) => Value;
+
+export const CONTINUE = 0;
+export const FILTERED = 1;
+export const DISCARDED = 2;
+export type Status = typeof CONTINUE | typeof FILTERED | typeof DISCARDED;
+export type Transform = (f: Frame) => Status;
+
+export type Path = (string | number)[];
+
+export interface Scope {
+  /** Hop aliases visible here (inside a hops spec's where/return). */
+  aliases: ReadonlySet<string>;
+}
+
+export interface RuleRef {
+  name: string;
+  body: Transform;
+}
+
+/** What a function factory gets to compile its arguments. */
+export interface Args {
+  readonly raw: readonly unknown[];
+  readonly path: Path;
+  readonly scope: Scope;
+  /** Compiles argument i (0-based, after the function name) as an expression. */
+  e(i: number, scope?: Scope): Expr;
+  /** Compiles argument i as a transform or list of transforms. */
+  t(i: number): Transform;
+  /** Compiles any raw value as an expression at a sub-path. */
+  exprAt(raw: unknown, path: Path, scope?: Scope): Expr;
+  /** A rule by name, resolved lazily (rules may be recursive). */
+  rule(name: string): RuleRef;
+}
+
+export type ExprFactory = (a: Args) => Expr;
+export type TransformFactory = (a: Args) => Transform;
+
+/** A DTL failure at run time (fail!, missing _id, unsupported function…). */
+export class DtlRuntimeError extends SesamflowError {
+  constructor(message: string) {
+    super(message, 'problems');
+    this.name = 'DtlRuntimeError';
+  }
+}
+
+/** Runs a rule body on `source` as a nested context (`apply`): returns the target or undefined when filtered/discarded. */
+export function applyRule(rule: RuleRef, source: Value, parent: Frame): Dict | undefined {
+  const T: Dict = {};
+  const P: Dict = { _S: parent.S, _T: parent.T };
+  if (parent.P) P._P = parent.P;
+  const frame = new Frame(source, T, P, parent.R, null, undefined, parent.run);
+  return rule.body(frame) === CONTINUE ? T : undefined;
+}

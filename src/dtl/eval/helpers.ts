@@ -1,0 +1,44 @@
+// Small builders for function families: compile the arguments once, return a closure.
+import type { Args, Expr, ExprFactory, Frame } from './core';
+import type { Value } from '../values';
+
+export const fn1 =
+  (impl: (x: Value, f: Frame) => Value): ExprFactory =>
+  (a) => {
+    const x = a.e(0);
+    return (f) => impl(x(f), f);
+  };
+
+export const fn2 =
+  (impl: (x: Value, y: Value, f: Frame) => Value): ExprFactory =>
+  (a) => {
+    const x = a.e(0);
+    const y = a.e(1);
+    return (f) => impl(x(f), y(f), f);
+  };
+
+export const fnN =
+  (impl: (xs: Value[], f: Frame) => Value): ExprFactory =>
+  (a) => {
+    const xs = a.raw.map((_, i) => a.e(i));
+    return (f) =>
+      impl(
+        xs.map((x) => x(f)),
+        f,
+      );
+  };
+
+/** A function-expression argument: evaluated with `_` bound to each value. */
+export const withUnderscore =
+  (fn: Expr) =>
+  (f: Frame, v: Value): Value =>
+    fn(f.withU(v));
+
+/** Functions with an optional leading argument: [OPTIONAL?, VALUES]. */
+export function optionalLead(a: Args, baseCount: number): { lead: Expr | undefined; rest: Expr[] } {
+  const hasLead = a.raw.length > baseCount;
+  const offset = hasLead ? 1 : 0;
+  const rest: Expr[] = [];
+  for (let i = offset; i < a.raw.length; i++) rest.push(a.e(i));
+  return { lead: hasLead ? a.e(0) : undefined, rest };
+}

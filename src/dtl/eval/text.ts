@@ -1,0 +1,221 @@
+// String functions, and the string/JSON renderings other families share (`string`, `json`,
+// `json-transit`, group-by keys): Python json.dumps layout (", " and ": ", sorted keys).
+import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
+import { splitNi } from '../namespaces';
+import { SKIP, isDict, isInt, isPlainString, kindOf, toList, vmap, type Dict, type Value } from '../values';
+import type { ExprFactory } from './core';
+import { fn1, optionalLead } from './helpers';
+
+/** Text of a typed value without its transit tag (URI text, ISO datetime, UUID, decimal digits). */
+export function typedText(v: string): string {
+  switch (kindOf(v)) {
+    case 'datetime':
+      return formatTransitDatetime(parseTransitDatetime(v)!).slice(2);
+    case 'ni': {
+      const [ns, id] = splitNi(v);
+      return ns ? `${ns}:${id}` : id;
+    }
+    case 'uri':
+    case 'uuid':
+    case 'decimal':
+      return v.slice(2);
+    case 'bytes':
+      return Buffer.from(v.slice(2), 'base64').toString('utf8');
+    default:
+      return v;
+  }
+}
+
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity');
+
+/** json.dumps(sort_keys=True) layout; `transit` keeps "~…" strings, otherwise typed values become their text. */
+export function pythonJson(v: Value, transit: boolean): string {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return jsonNumber(v);
+    case 'string': {
+      const s: string = v;
+      if (transit || kindOf(s) === 'string') return JSON.stringify(s);
+      if (kindOf(s) === 'decimal') return s.slice(2);
+      if (kindOf(s) === 'bytes') return JSON.stringify(s.slice(2));
+      return JSON.stringify(typedText(s));
+    }
+    default:
+      if (Array.isArray(v)) return `[${v.map((x) => pythonJson(x, transit)).join(', ')}]`;
+      return `{${Object.keys(v as Dict)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}: ${pythonJson((v as Dict)[k], transit)}`)
+        .join(', ')}}`;
+  }
+}
+
+/** The `string` cast of one value. */
+export function castString(v: Value): Value {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return isPlainString(v) ? v : typedText(v);
+  if (typeof v === 'number') return jsonNumber(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return pythonJson(v, false);
+}
+
+/** Vectorised over plain strings only (typed and other values are dropped). */
+const strings = (fn: (s: string) => Value) => fn1((v) => vmap(v, (x) => (isPlainString(x) ? fn(x) : SKIP)));
+
+const strip =
+  (side: 'both' | 'left' | 'right'): ExprFactory =>
+  (a) => {
+    const { lead, rest } = optionalLead(a, 1);
+    const values = rest[0]!;
+    return (f) => {
+      const chars = lead ? lead(f) : undefined;
+      const set = typeof chars === 'string' ? new Set([...chars]) : undefined;
+      const isStripped = (c: string) => (set ? set.has(c) : /\s/.test(c));
+      return vmap(values(f), (x) => {
+        if (!isPlainString(x)) return SKIP;
+        const cs = [...x];
+        let s = 0;
+        let e = cs.length;
+        if (side !== 'right') while (s < e && isStripped(cs[s]!)) s++;
+        if (side !== 'left') while (e > s && isStripped(cs[e - 1]!)) e--;
+        return cs.slice(s, e).join('');
+      });
+    };
+  };
+
+const justify =
+  (left: boolean): ExprFactory =>
+  (a) => {
+    const width = a.e(0);
+    const fill = a.e(1);
+    const values = a.e(2);
+    return (f) => {
+      const w = width(f);
+      const c = fill(f);
+      if (!isInt(w) || typeof c !== 'string' || [...c].length !== 1) return null;
+      return vmap(values(f), (x) => {
+        if (!isPlainString(x)) return SKIP;
+        const n = [...x].length;
+        if (n >= w) return x;
+        return left ? x + c.repeat(w - n) : c.repeat(w - n) + x;
+      });
+    };
+  };
+
+const concat: ExprFactory = (a) => {
+  const xs = a.raw.map((_, i) => a.e(i));
+  return (f) => {
+    let out = '';
+    for (const x of xs) {
+      const v = x(f);
+      if (isPlainString(v)) out += v;
+      else if (Array.isArray(v)) for (const s of v) if (isPlainString(s)) out += s;
+    }
+    return out;
+  };
+};
+
+const join: ExprFactory = (a) => {
+  const sep = a.e(0);
+  const values = a.e(1);
+  return (f) => {
+    const s = sep(f);
+    return toList(values(f))
+      .filter(isPlainString)
+      .join(typeof s === 'string' ? s : '');
+  };
+};
+
+const split: ExprFactory = (a) => {
+  const { lead, rest } = optionalLead(a, 1);
+  return (f) => {
+    const sep = lead ? lead(f) : undefined;
+    const parts = (s: string): string[] =>
+      typeof sep !== 'string' ? s.split(/\s+/).filter((p) => p !== '') : sep === '' ? [...s] : s.split(sep);
+    const v = rest[0]!(f);
+    const out: string[] = [];
+    for (const s of toList(v)) if (isPlainString(s)) out.push(...parts(s));
+    return v === null || v === undefined ? null : out;
+  };
+};
+
+const wildcard = (pattern: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+
+const matches: ExprFactory = (a) => {
+  const pattern = a.e(0);
+  const values = a.e(1);
+  return (f) => {
+    const p = toList(pattern(f))[0];
+    const vs = toList(values(f));
+    if (typeof p !== 'string' || vs.length === 0) return false;
+    const re = wildcard(p);
+    return vs.every((v) => isPlainString(v) && re.test(v));
+  };
+};
+
+const replace: ExprFactory = (a) => {
+  if (a.raw.length === 2) {
+    const table = a.e(0);
+    const values = a.e(1);
+    return (f) => {
+      const t = table(f);
+      if (!isDict(t)) return null;
+      const pairs = Object.entries(t).filter((e): e is [string, string] => typeof e[1] === 'string');
+      return vmap(values(f), (x) => {
+        if (!isPlainString(x)) return SKIP;
+        let s = x;
+        for (const [from, to] of pairs) if (from !== '') s = s.split(from).join(to);
+        return s;
+      });
+    };
+  }
+  const from = a.e(0);
+  const to = a.e(1);
+  const values = a.e(2);
+  return (f) => {
+    const o = from(f);
+    const n = to(f);
+    if (typeof o !== 'string' || typeof n !== 'string') return null;
+    return vmap(values(f), (x) => (isPlainString(x) ? (o === '' ? x : x.split(o).join(n)) : SKIP));
+  };
+};
+
+const substring: ExprFactory = (a) => {
+  const start = a.e(0);
+  const end = a.raw.length === 3 ? a.e(1) : undefined;
+  const values = a.e(a.raw.length - 1);
+  return (f) => {
+    const s = start(f);
+    const e = end ? end(f) : null;
+    if (!isInt(s) || (e !== null && !isInt(e))) return null;
+    return vmap(values(f), (x) => {
+      if (!isPlainString(x)) return SKIP;
+      const cs = [...x];
+      const n = cs.length;
+      const norm = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+      return cs.slice(norm(s), e === null ? n : norm(e)).join('');
+    });
+  };
+};
+
+export const stringFunctions: Record<string, ExprFactory> = {
+  concat,
+  join,
+  split,
+  lower: strings((s) => s.toLowerCase()),
+  upper: strings((s) => s.toUpperCase()),
+  length: strings((s) => [...s].length),
+  strip: strip('both'),
+  lstrip: strip('left'),
+  rstrip: strip('right'),
+  ljust: justify(true),
+  rjust: justify(false),
+  matches,
+  replace,
+  substring,
+  string: fn1((v) => vmap(v, (x) => (x === null || x === undefined ? SKIP : castString(x)))),
+  'is-string': fn1((v) => isPlainString(Array.isArray(v) ? v[0] : v)),
+};

@@ -1,0 +1,116 @@
+// Namespaced identifiers: property-name escapes ("::x" literal, ":x" current namespace),
+// namespace-aware wildcard patterns (copy/remove), NI values ("~:ns:id"), and the
+// apply-ns / strip-ns rewrites (the same rewrite the pipe option add_namespaces performs).
+import { idPart, nsPart, type NiSettings } from './path';
+import { isDict, type Dict, type Value } from './values';
+
+/** Name a namespace-aware add/default writes to. `_`/`$` names are never prefixed. */
+export function qualifyPropertyName(name: string, ni: NiSettings): string {
+  if (!ni.enabled) return name;
+  if (name.startsWith('::')) return name.slice(2);
+  if (name.startsWith(':')) return `${ni.property}${name}`;
+  if (name.includes(':') || name.startsWith('_') || name.startsWith('$')) return name;
+  return `${ni.property}:${name}`;
+}
+
+const escapeRe = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+const wildcardSource = (pattern: string) => escapeRe(pattern).replace(/\*/g, '.*').replace(/\?/g, '.');
+
+export type KeyMatcher = (key: string) => boolean;
+const matcherCache = new Map<string, KeyMatcher>();
+
+/** Full-match wildcard (`*`, `?`) matcher for property names; namespace-aware when enabled. */
+export function wildcardMatcher(pattern: string, ni?: NiSettings): KeyMatcher {
+  const cacheKey = `${ni?.enabled ? `1${ni.property}` : '0'}\u0000${pattern}`;
+  const cached = matcherCache.get(cacheKey);
+  if (cached) return cached;
+  let matcher: KeyMatcher;
+  if (pattern === '*') matcher = () => true;
+  else if (!ni?.enabled || pattern.startsWith('::')) {
+    const literal = ni?.enabled ? pattern.slice(2) : pattern;
+    if (!/[*?]/.test(literal)) matcher = (k) => k === literal;
+    else {
+      const re = new RegExp(`^${wildcardSource(literal)}$`, 's');
+      matcher = (k) => re.test(k);
+    }
+  } else {
+    const qualified = pattern.startsWith(':') ? `${ni.property}${pattern}` : pattern;
+    const i = qualified.lastIndexOf(':');
+    if (i < 0) {
+      // Unqualified: match the identifier part in any namespace.
+      const re = new RegExp(`^${wildcardSource(qualified)}$`, 's');
+      matcher = (k) => re.test(idPart(k));
+    } else {
+      const nsRe = new RegExp(`^${wildcardSource(qualified.slice(0, i))}$`, 's');
+      const idRe = new RegExp(`^${wildcardSource(qualified.slice(i + 1))}$`, 's');
+      matcher = (k) => k.includes(':') && nsRe.test(nsPart(k)) && idRe.test(idPart(k));
+    }
+  }
+  if (matcherCache.size > 5000) matcherCache.clear();
+  matcherCache.set(cacheKey, matcher);
+  return matcher;
+}
+
+// ---- NI values ----
+
+export const makeNi = (ns: string | undefined, id: string): string => (ns ? `~:${ns}:${id}` : `~:${id}`);
+
+/** [namespace, identifier] of a NI ("~:ns:id") or an "ns:id" string; split at the first colon. */
+export function splitNi(v: string): [string, string] {
+  const body = v.startsWith('~:') ? v.slice(2) : v;
+  const i = body.indexOf(':');
+  return i < 0 ? ['', body] : [body.slice(0, i), body.slice(i + 1)];
+}
+
+// ---- apply-ns / strip-ns ----
+
+export interface ApplyNsConfig {
+  property_namespace: string;
+  identity_namespace: string;
+  skip_underscore: boolean;
+  skip_dollar: boolean;
+  recursive: boolean;
+}
+
+export function applyNsConfig(arg: Value): ApplyNsConfig | undefined {
+  if (typeof arg === 'string')
+    return { property_namespace: arg, identity_namespace: arg, skip_underscore: true, skip_dollar: true, recursive: true };
+  if (!isDict(arg)) return undefined;
+  const prop = typeof arg.property_namespace === 'string' ? arg.property_namespace : undefined;
+  const ident = typeof arg.identity_namespace === 'string' ? arg.identity_namespace : prop;
+  if (prop === undefined && ident === undefined) return undefined;
+  return {
+    property_namespace: prop ?? ident!,
+    identity_namespace: ident ?? prop!,
+    skip_underscore: arg.skip_underscore !== false,
+    skip_dollar: arg.skip_dollar !== false,
+    recursive: arg.recursive !== false,
+  };
+}
+
+/** Prefixes property names with the property namespace and `_id` with the identity namespace. */
+export function applyNamespaces(d: Dict, cfg: ApplyNsConfig, nested = false): Dict {
+  const out: Dict = {};
+  for (const [k, v] of Object.entries(d)) {
+    const value = cfg.recursive ? applyNested(v, cfg) : v;
+    if (k === '_id' && !nested) out[k] = typeof v === 'string' ? `${cfg.identity_namespace}:${v}` : v;
+    else if ((cfg.skip_underscore && k.startsWith('_')) || (cfg.skip_dollar && k.startsWith('$'))) out[k] = value;
+    else out[`${cfg.property_namespace}:${k}`] = value;
+  }
+  return out;
+}
+
+function applyNested(v: Value, cfg: ApplyNsConfig): Value {
+  if (Array.isArray(v)) return v.map((x) => applyNested(x, cfg));
+  if (isDict(v)) return applyNamespaces(v, cfg, true);
+  return v;
+}
+
+/** Removes namespaces from property names, recursively. */
+export function stripNamespaces(v: Value): Value {
+  if (Array.isArray(v)) return v.map(stripNamespaces);
+  if (!isDict(v)) return v;
+  const out: Dict = {};
+  for (const [k, x] of Object.entries(v)) out[k.startsWith('_') || k.startsWith('$') ? k : idPart(k)] = stripNamespaces(x);
+  return out;
+}

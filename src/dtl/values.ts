@@ -1,0 +1,260 @@
+// DTL values. Internally the evaluator works on plain JSON where Sesam's extension types stay
+// transit-encoded strings ("~t…" datetime, "~:" NI, "~r" URI, "~u" UUID, "~f" decimal, "~b"
+// bytes). That keeps entities JSON at the boundary (no conversion pass per entity) and makes
+// a literal like "~:foo:bar" in DTL a NI, as in Sesam. Functions that care classify values
+// with kindOf(); plain strings are the common case and are recognised by their first char.
+import { compareDecimal, decimalToNumber, parseDecimal } from './decimal';
+import { parseTransitDatetime } from './datetime';
+
+export type Value = unknown;
+export type Dict = Record<string, unknown>;
+
+export type Kind =
+  | 'null'
+  | 'boolean'
+  | 'number'
+  | 'decimal'
+  | 'datetime'
+  | 'uuid'
+  | 'ni'
+  | 'uri'
+  | 'string'
+  | 'dict'
+  | 'list'
+  | 'bytes';
+
+const TILDE = 126;
+const DATETIME_RE = /^~t\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z)?$/;
+const DECIMAL_RE = /^~f[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const UUID_RE = /^~u[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+const BYTES_RE = /^~b[A-Za-z0-9+/]*={0,2}$/;
+
+/** The kind of a string: a transit-typed value or a plain string. */
+export function stringKind(s: string): Kind {
+  if (s.length < 2 || s.charCodeAt(0) !== TILDE) return 'string';
+  switch (s.charCodeAt(1)) {
+    case 116 /* t */:
+      return DATETIME_RE.test(s) ? 'datetime' : 'string';
+    case 58 /* : */:
+      return 'ni';
+    case 114 /* r */:
+      return 'uri';
+    case 117 /* u */:
+      return UUID_RE.test(s) ? 'uuid' : 'string';
+    case 102 /* f */:
+      return DECIMAL_RE.test(s) ? 'decimal' : 'string';
+    case 98 /* b */:
+      return BYTES_RE.test(s) ? 'bytes' : 'string';
+    default:
+      return 'string';
+  }
+}
+
+export function kindOf(v: Value): Kind {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return stringKind(v);
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'object':
+      return Array.isArray(v) ? 'list' : 'dict';
+    default:
+      return 'null';
+  }
+}
+
+export const isPlainString = (v: Value): v is string =>
+  typeof v === 'string' && (v.length < 2 || v.charCodeAt(0) !== TILDE || stringKind(v) === 'string');
+
+export const isDict = (v: Value): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isNumber = (v: Value): v is number => typeof v === 'number';
+export const isInt = (v: Value): v is number => typeof v === 'number' && Number.isInteger(v);
+/** Numbers and decimals. */
+export const isNumeric = (v: Value): boolean => typeof v === 'number' || (typeof v === 'string' && stringKind(v) === 'decimal');
+
+/** DTL truthiness: false, null and [] are false; everything else is true. */
+export const truthy = (v: Value): boolean =>
+  !(v === false || v === null || v === undefined || (Array.isArray(v) && v.length === 0));
+
+/** Null → [], list → itself, anything else → [v]. */
+export const toList = (v: Value): Value[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** First element of a list (null when empty), the value itself otherwise. */
+export const firstValue = (v: Value): Value => (Array.isArray(v) ? (v.length > 0 ? v[0] : null) : v ?? null);
+
+/** Marker a vectorised element function returns to drop a value. */
+export const SKIP: unique symbol = Symbol('skip');
+export type Skip = typeof SKIP;
+
+/**
+ * Apply `fn` to a single value or to each element of a list, dropping SKIP results (values of
+ * the wrong type). A single value that is skipped (or null) gives null.
+ */
+export function vmap(v: Value, fn: (x: Value) => Value | Skip): Value {
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    for (const x of v) {
+      const r = fn(x);
+      if (r !== SKIP) out.push(r);
+    }
+    return out;
+  }
+  if (v === null || v === undefined) return null;
+  const r = fn(v);
+  return r === SKIP ? null : r;
+}
+
+/** Like vmap but a value the cast cannot handle is replaced by DEFAULT(value) when given. */
+export function vcast(v: Value, cast: (x: Value) => Value | Skip, fallback?: (x: Value) => Value): Value {
+  const one = (x: Value): Value | Skip => {
+    if (x === null || x === undefined) return SKIP;
+    const r = cast(x);
+    return r === SKIP && fallback ? fallback(x) : r;
+  };
+  return vmap(v, one);
+}
+
+const RANK: Record<Kind, number> = {
+  null: 0,
+  boolean: 1,
+  number: 2,
+  decimal: 2,
+  datetime: 3,
+  uuid: 4,
+  ni: 5,
+  uri: 6,
+  string: 7,
+  dict: 8,
+  list: 9,
+  bytes: 10,
+};
+
+function compareNumeric(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const da = typeof a === 'number' ? parseDecimal(String(a)) : parseDecimal((a as string).slice(2));
+  const db = typeof b === 'number' ? parseDecimal(String(b)) : parseDecimal((b as string).slice(2));
+  if (da && db) return compareDecimal(da, db);
+  const na = typeof a === 'number' ? a : decimalToNumber(a as string);
+  const nb = typeof b === 'number' ? b : decimalToNumber(b as string);
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sesam's mixed-type ordering (sorted, min, max). */
+export function compareValues(a: Value, b: Value): number {
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (RANK[ka] !== RANK[kb]) return RANK[ka] - RANK[kb];
+  switch (ka) {
+    case 'null':
+      return 0;
+    case 'boolean':
+      return Number(a) - Number(b);
+    case 'number':
+    case 'decimal':
+      return compareNumeric(a, b);
+    case 'datetime': {
+      const x = parseTransitDatetime(a as string)!;
+      const y = parseTransitDatetime(b as string)!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'dict': {
+      const da = a as Dict;
+      const db = b as Dict;
+      const ak = Object.keys(da).sort();
+      const bk = Object.keys(db).sort();
+      const c = compareValues(ak, bk);
+      if (c !== 0) return c;
+      for (const k of ak) {
+        const d = compareValues(da[k], db[k]);
+        if (d !== 0) return d;
+      }
+      return 0;
+    }
+    case 'list': {
+      const la = a as Value[];
+      const lb = b as Value[];
+      for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+        const c = compareValues(la[i], lb[i]);
+        if (c !== 0) return c;
+      }
+      return la.length - lb.length;
+    }
+    default:
+      return cmpStr(a as string, b as string);
+  }
+}
+
+/** Deep equality with numbers and decimals compared by value. */
+export function valuesEqual(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === undefined) return b === null;
+  if (b === undefined) return a === null;
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta === 'object' && tb === 'object' && a !== null && b !== null) {
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
+      return true;
+    }
+    if (Array.isArray(b)) return false;
+    const ka = Object.keys(a as Dict);
+    if (ka.length !== Object.keys(b as Dict).length) return false;
+    for (const k of ka) if (!(k in (b as Dict)) || !valuesEqual((a as Dict)[k], (b as Dict)[k])) return false;
+    return true;
+  }
+  // Different representations of the same number or datetime.
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if ((ka === 'number' || ka === 'decimal') && (kb === 'number' || kb === 'decimal')) return compareNumeric(a, b) === 0;
+  if (ka === 'datetime' && kb === 'datetime') return parseTransitDatetime(a as string) === parseTransitDatetime(b as string);
+  return false;
+}
+
+/** A string key such that equal values (valuesEqual) get equal keys; for sets and join indexes. */
+export function keyOf(v: Value): string {
+  if (v === null || v === undefined) return 'z';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'b1' : 'b0';
+    case 'number':
+      return `n${v}`;
+    case 'string': {
+      if (v.length > 1 && v.charCodeAt(0) === TILDE) {
+        const k = stringKind(v);
+        if (k === 'decimal') return `n${decimalToNumber(v)}`;
+        if (k === 'datetime') return `t${parseTransitDatetime(v)}`;
+      }
+      return `s${v}`;
+    }
+    case 'object': {
+      if (Array.isArray(v)) return `[${v.map(keyOf).join('\u0001')}]`;
+      const d = v as Dict;
+      return `{${Object.keys(d)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}\u0002${keyOf(d[k])}`)
+        .join('\u0001')}}`;
+    }
+    default:
+      return 'z';
+  }
+}
+
+/** Distinct values, first occurrence kept, order preserved. */
+export function distinctValues(values: Value[], keyFn: (v: Value) => string = keyOf): Value[] {
+  const seen = new Set<string>();
+  const out: Value[] = [];
+  for (const v of values) {
+    const k = keyFn(v);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(v);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+// The generate pipeline (DESIGN §3): load definitions → compile → validate → render files.
+// Everything but loading is pure; writing is the caller's choice (generate, --check, tests).
+import { problemsFound } from './errors';
+import { type CompileResult, compile } from './compile/index';
+import { loadDefinitions } from './compile/load';
+import { formatJson } from './sesam/format';
+import type { SesamProject } from './sesam/project';
+import { sortProblems, validateProject } from './validate/index';
+import { formatProblem, type Problem } from './validate/problem';
+import { type OutputFile, manifestFile } from './write/index';
+
+/** Renders extra outputs (documents, README) from the compile result; registered by the docs module. */
+export type Renderer = (result: CompileResult) => OutputFile[];
+const renderers: Renderer[] = [];
+export const registerRenderer = (renderer: Renderer): void => void renderers.push(renderer);
+
+export interface Generated {
+  readonly result: CompileResult;
+  readonly files: OutputFile[];
+  /** Validation warnings (errors throw). */
+  readonly warnings: Problem[];
+}
+
+/** Compiles already-loaded definitions and renders every output file (pure). */
+export function generateFrom(result: CompileResult): Generated {
+  if (result.problems.length > 0) {
+    throw problemsFound(
+      `the definitions have ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
+      result.problems.map((p) => `${p.file}: ${p.where}: ${p.message}`),
+    );
+  }
+  const problems = sortProblems(validateProject(result.project));
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    throw problemsFound(`the generated config does not validate (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatProblem));
+  }
+  const files = [...projectFiles(result.project), ...renderers.flatMap((r) => r(result))];
+  return { result, files: [...files, manifestFile(files, result.origins)], warnings: problems.filter((p) => p.severity === 'warning') };
+}
+
+export async function generate(root: string): Promise<Generated> {
+  return generateFrom(compile(await loadDefinitions(root)));
+}
+
+/** A sesam-py project on disk: one canonical JSON file per entity, plus the env profiles. */
+export function projectFiles(project: SesamProject): OutputFile[] {
+  return [
+    ...project.files.map((f) => ({ path: f.path, content: formatJson(f.entity) })),
+    ...Object.entries(project.env).map(([profile, env]) => ({ path: `${profile}-env.json`, content: formatJson(env) })),
+  ];
+}

@@ -1,0 +1,3 @@
+export * from './system';
+export * from './dataflow';
+export type { Path, PathValue, ValuePath, Fits, ValueMap } from './paths';

@@ -1,0 +1,73 @@
+// The options the four node commands (diff, upload, download, status) share, defined once, and
+// the glue from parsed options to a NodeClient. Lives beside the client so the commands stay
+// thin; it never prints except through the Io it is handed.
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Io } from '../cli/io';
+import { NodeClient } from './client';
+import { resolveCredentials } from './credentials';
+
+export interface NodeCommandOptions {
+  node?: string;
+  jwt?: string;
+  profile: string;
+  json?: boolean;
+  timeout: number;
+  retries: number;
+  verbose?: boolean;
+}
+
+const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
+  return n;
+};
+const nonNegativeInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('--retries must be a whole number, 0 or more');
+  return n;
+};
+const profileName = (value: string) => {
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(value)) throw new InvalidArgumentError('a profile is a name like test or prod (the file is <dir>/<profile>-env.json)');
+  return value;
+};
+
+/** Adds the shared options; `--profile` defaults to test (sesam-py's default). */
+export function addNodeOptions(command: Command): Command {
+  return command
+    .argument('[dir]', 'the sesam-py project folder', 'generated')
+    .option('--node <url>', 'node URL (else $NODE, else .syncconfig); normalised to https://<host>/api')
+    .option('--jwt <token>', 'JWT for the node (else $JWT, else .syncconfig); never printed')
+    .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName))
+    .option('--json', 'machine-readable result on stdout')
+    .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(60).argParser(positiveNumber('--timeout')))
+    .addOption(new Option('--retries <n>', 'retries of a request after 429, 5xx, network errors or timeouts').default(3).argParser(nonNegativeInt))
+    .option('--verbose', 'log every request (method, URL, status, time) on stderr');
+}
+
+/** Credentials from flags, env, .syncconfig; then a client whose request log goes to stderr with --verbose. */
+export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
+  const credentials = resolveCredentials({ flags: { node: options.node, jwt: options.jwt }, env: io.env, cwd: io.cwd });
+  const client = new NodeClient({
+    node: credentials.node,
+    jwt: credentials.jwt,
+    timeoutMs: options.timeout * 1000,
+    maxAttempts: options.retries + 1,
+    logger: (entry) => {
+      if (options.verbose || entry.outcome === 'retry')
+        io.err(`${entry.outcome === 'retry' ? 'retrying after ' : ''}${entry.method} ${entry.url} -> ${entry.status ?? entry.reason ?? '?'} (${entry.ms} ms, attempt ${entry.attempt})\n`);
+    },
+    ...commandSeams.client,
+    ...overrides,
+  });
+  io.err(`node ${client.baseUrl} (node from ${credentials.nodeSource}, JWT from ${credentials.jwtSource})\n`);
+  return client;
+}
+
+export const resolveDir = (io: Io, dir: string): string => path.resolve(io.cwd, dir);
+
+/**
+ * Test seam: in-process CLI tests replace the sleeps (backoff, deploy polling) with instant
+ * ones. Production code never changes these.
+ */
+export const commandSeams: { client: Partial<ConstructorParameters<typeof NodeClient>[0]>; sleep?: (ms: number) => Promise<void> } = { client: {} };

@@ -1,0 +1,99 @@
+// Shape-tolerant accessors over config entities for the semantic rules. Rules run after the
+// schema check but must not crash on entities that failed it, so nothing here trusts types.
+import type { ConfigFile, JsonObject, JsonValue, SesamProject } from '../sesam/project';
+import { jsonPath, type Problem, type Severity } from './problem';
+
+export type Path = (string | number)[];
+
+export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export const entityId = (file: ConfigFile): string | undefined => str(file.entity._id);
+export const isPipe = (file: ConfigFile): boolean => file.entity.type === 'pipe';
+export const isSystem = (file: ConfigFile): boolean => typeof file.entity.type === 'string' && file.entity.type.startsWith('system:');
+
+export const pipeFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isPipe);
+export const systemFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isSystem);
+
+/** Builds a Problem located in a file at a path. */
+export const problemAt = (file: ConfigFile, rule: string, severity: Severity, path: Path, message: string): Problem => {
+  const id = entityId(file);
+  return { severity, rule, file: file.path, ...(id !== undefined ? { id } : {}), path: jsonPath(path), message };
+};
+
+export interface Located<T = JsonObject> {
+  value: T;
+  path: Path;
+}
+
+/** A component and, for `conditional` ones, every alternative (recursively). */
+function withAlternatives(value: JsonValue | undefined, path: Path, out: Located[]): void {
+  if (!isObject(value)) return;
+  out.push({ value, path });
+  if (value.type === 'conditional' && isObject(value.alternatives))
+    for (const [key, alternative] of Object.entries(value.alternatives)) {
+      if (Array.isArray(alternative)) alternative.forEach((t, i) => withAlternatives(t, [...path, 'alternatives', key, i], out));
+      else withAlternatives(alternative, [...path, 'alternatives', key], out);
+    }
+}
+
+export function sources(pipe: JsonObject): Located[] {
+  const out: Located[] = [];
+  withAlternatives(pipe.source, ['source'], out);
+  return out;
+}
+
+export function transforms(pipe: JsonObject): Located[] {
+  const out: Located[] = [];
+  const t = pipe.transform;
+  if (Array.isArray(t)) t.forEach((item, i) => withAlternatives(item, ['transform', i], out));
+  else withAlternatives(t, ['transform'], out);
+  return out;
+}
+
+export function sinks(pipe: JsonObject): Located[] {
+  const out: Located[] = [];
+  withAlternatives(pipe.sink, ['sink'], out);
+  return out;
+}
+
+/** Datasets a pipe writes: its dataset sinks (default dataset = pipe `_id`), or the implicit default sink. */
+export function writtenDatasets(pipe: JsonObject): string[] {
+  const id = str(pipe._id);
+  if (pipe.sink === undefined) return id !== undefined ? [id] : [];
+  const written: string[] = [];
+  for (const { value } of sinks(pipe)) {
+    if (value.type !== 'dataset') continue;
+    const dataset = str(value.dataset) ?? id;
+    if (dataset !== undefined) written.push(dataset);
+  }
+  return written;
+}
+
+/** Every string in a value with its path (for $ENV/$SECRET/credential scans). */
+export function eachString(value: JsonValue, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void, key?: string | number): void {
+  if (typeof value === 'string') visit(value, path, key);
+  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, [...path, i], visit, i));
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachString(v, [...path, k], visit, k);
+}
+
+/** Every array in a DTL value whose first element is a string (a function call), with its path. */
+export function eachDtlCall(value: JsonValue, path: Path, visit: (call: JsonValue[], path: Path) => void): void {
+  if (Array.isArray(value)) {
+    if (typeof value[0] === 'string') visit(value, path);
+    value.forEach((v, i) => eachDtlCall(v, [...path, i], visit));
+  } else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachDtlCall(v, [...path, k], visit);
+}
+
+/** The DTL transforms of a pipe (incl. conditional alternatives). */
+export const dtlTransforms = (pipe: JsonObject): Located[] => transforms(pipe).filter((t) => t.value.type === 'dtl');
+
+/** Template transforms of a pipe with their (object) properties. */
+export function templateTransforms(pipe: JsonObject): (Located & { template: string | undefined; properties: JsonObject })[] {
+  return transforms(pipe)
+    .filter((t) => t.value.type === 'template')
+    .map((t) => ({ ...t, template: str(t.value.template), properties: isObject(t.value.properties) ? t.value.properties : {} }));
+}
+
+/** `"<dataset-id> <alias>"` → dataset id. */
+export const datasetIdOf = (spec: string): string => spec.trim().split(/\s+/)[0] ?? spec;
