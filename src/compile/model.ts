@@ -59,7 +59,7 @@ export function buildModel(
   const schemaSets = new Map(sortedSystems.map((s) => [s.id, new SchemaSet(s.schemas)] as const));
 
   const sideModel = (side: Side, datatype: DatatypeDefinition, file: string): SideModel | undefined => {
-    const system = sortedSystems.find((s) => Object.values(s.datatypes).includes(datatype));
+    const system = sortedSystems.find((s) => s.id === datatype.systemId && s.datatypes[datatype.name] !== undefined);
     if (!system) {
       problems.push({ file, where: side, message: `datatype '${datatype.name}' belongs to no loaded system` });
       return undefined;

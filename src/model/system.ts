@@ -58,6 +58,8 @@ export interface DatatypeDefinition<Read = unknown, Write = unknown> {
   readonly lookupOnCollect?: boolean;
   /** Top-level properties that only travel in the insert URL, never in a payload (`ContactId`). */
   readonly pathOnly?: readonly string[];
+  /** `_id` of the owning system; set by `defineSystem`. */
+  readonly systemId?: string;
   /** Phantom type carriers: never set at run time. */
   readonly __read?: Read;
   readonly __write?: Write;
@@ -111,7 +113,11 @@ export interface SystemDefinition<D extends Record<string, DatatypeDefinition<an
 export function defineSystem<const D extends Record<string, DatatypeDefinition<any, any>>>(
   definition: SystemDefinition<D>,
 ): SystemDefinition<D> {
-  return definition;
+  // Each datatype remembers its system, so dataflows can name it by reference alone.
+  const datatypes = Object.fromEntries(
+    Object.entries(definition.datatypes).map(([key, dt]) => [key, { ...dt, systemId: definition.id }]),
+  ) as unknown as D;
+  return { ...definition, datatypes };
 }
 
 /**

@@ -207,7 +207,7 @@ export function groupNodeErrors(errors: readonly NodeValidationError[], project:
       let group = groups.get(key);
       if (!group) {
         group = { id, file, level, messages: [] };
-        const definition = definitions.get(file);
+        const definition = definitions.byId.get(id) ?? definitions.byPath.get(file);
         if (definition) group.definition = definition;
         groups.set(key, group);
       }

@@ -128,7 +128,8 @@ describe('sesamflow upload', () => {
   it('a rejected upload prints the errors by _id and definition, keeps the backup, restores env, exits 1', async () => {
     writeFileSync(
       path.join(dir, '.sesamflow-manifest.json'),
-      JSON.stringify({ files: [{ path: 'pipes/poweroffice-customers-enrich.conf.json', definition: 'pipes/customer-customers.ts' }] }),
+      // The writer's format: origins maps _id → definition file.
+      JSON.stringify({ generatedBy: 'sesamflow generate', files: [], origins: { 'poweroffice-customers-enrich': 'pipes/customer-customers.ts' } }),
     );
     node.rejectWith = [
       {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io';
 import { register as generate } from './generate';
 import { register as validate } from './validate';
+import { register as format } from './format';
 import { register as diff } from './diff';
 import { register as upload } from './upload';
 import { register as download } from './download';
@@ -12,4 +13,4 @@ import { register as dtl } from './dtl';
 export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Order here is the order in `sesamflow --help`.
-export const commands: RegisterCommand[] = [generate, validate, diff, upload, download, status, dtl];
+export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, dtl];

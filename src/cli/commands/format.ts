@@ -1,0 +1,66 @@
+// `sesamflow format [PATH...] [--check]`: rewrite JSON config files in the Sesam portal's
+// canonical format (sesam-py's format_json), byte for byte.
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { SesamflowError } from '../../errors';
+import { canonicalJsonFiles, isDirectory } from '../../sesam/files';
+import { formatJsonText } from '../../sesam/format';
+import { colors, printJson } from '../io';
+import type { RegisterCommand } from './index';
+
+export const register: RegisterCommand = (program, io) => {
+  program
+    .command('format')
+    .description("rewrite JSON config files in the Sesam portal's canonical format (as `sesam format` / `sesam download` write them)")
+    .argument('[paths...]', 'files, or sesam-py project folders (their node metadata, pipes, systems, env and testdata files)', ['generated'])
+    .option('--check', 'write nothing; exit 1 when a file is not in canonical format')
+    .option('--json', 'print {changed, unchanged} as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all files canonical (or rewritten), 1 --check found files to rewrite,
+2 a path is missing or a file is not valid JSON (named with line:column).
+
+Examples:
+  $ sesamflow format                         rewrite generated/ in place
+  $ sesamflow format --check generated       CI: fail when a file is not canonical
+  $ sesamflow format pipes/my-pipe.conf.json one file`,
+    )
+    .action(async (paths: string[], options: { check?: boolean; json?: boolean }) => {
+      const files: string[] = [];
+      for (const p of paths) {
+        const full = resolve(io.cwd, p);
+        if (await isDirectory(full)) files.push(...(await canonicalJsonFiles(full)));
+        else files.push(full);
+      }
+      const changed: string[] = [];
+      const unchanged: string[] = [];
+      const broken: string[] = [];
+      for (const file of files) {
+        const name = relative(io.cwd, file) || file;
+        const text = await readFile(file, 'utf8').catch(() => undefined);
+        if (text === undefined) {
+          broken.push(`${name}: cannot be read`);
+          continue;
+        }
+        let formatted: string;
+        try {
+          formatted = formatJsonText(text, name);
+        } catch (error) {
+          broken.push(error instanceof Error ? error.message : String(error));
+          continue;
+        }
+        if (formatted === text) unchanged.push(name);
+        else {
+          changed.push(name);
+          if (!options.check) await writeFile(file, formatted, 'utf8');
+        }
+      }
+      if (broken.length > 0) throw new SesamflowError(`${broken.length} file${broken.length === 1 ? '' : 's'} could not be formatted`, 'input', broken);
+      if (options.json) printJson(io, { changed, unchanged });
+      const c = colors(io);
+      for (const name of changed) io.err(`${options.check ? c.red('not canonical') : c.green('formatted')} ${name}\n`);
+      io.err(`${changed.length} ${options.check ? 'to rewrite' : 'rewritten'}, ${unchanged.length} already canonical\n`);
+      if (options.check && changed.length > 0) process.exitCode = 1;
+    });
+};
