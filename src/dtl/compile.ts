@@ -22,7 +22,7 @@ import {
   type Transform,
 } from './eval/core';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
-import { parseVariablePath, walkPath } from './path';
+import { parseVariablePath, walkPath, type NiSettings } from './path';
 import { isDict, type Dict, type Value } from './values';
 
 export interface CompileOptions {
@@ -159,6 +159,21 @@ class RulesCompiler {
   }
 }
 
+const niCache = new WeakMap<object, NiSettings>();
+const NI_OFF: NiSettings = { enabled: false, property: '', identity: '' };
+
+/** The context's namespace settings, computed once per namespaces object. */
+function niSettingsOf(ctx: DtlContext): NiSettings {
+  const ns = ctx.namespaces;
+  if (!ns || !ns.enabled) return NI_OFF;
+  let cached = niCache.get(ns);
+  if (!cached) {
+    cached = { enabled: true, property: ns.property ?? '', identity: ns.identity ?? ns.property ?? '' };
+    niCache.set(ns, cached);
+  }
+  return cached;
+}
+
 /** Validates and compiles a DTL transform; throws SesamflowError (kind 'problems') listing every static error. */
 export function compileDtl(
   transform: { rules: Record<string, unknown>; id_required?: boolean },
@@ -179,15 +194,9 @@ export function compileDtl(
 
   return {
     run(source: Entity, ctx: DtlContext): Entity[] {
-      const ns = ctx.namespaces;
-      const run: RunState = {
-        ctx,
-        ns: { enabled: ns?.enabled === true, property: ns?.property ?? '', identity: ns?.identity ?? ns?.property ?? '' },
-        created: [],
-        idRequired,
-      };
       const T: Dict = {};
-      const frame = new Frame(source, T, undefined, { _S: source, _T: T }, null, undefined, run);
+      const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T };
+      const frame = new Frame(source, T, undefined, null, undefined, run);
       const status = root.body(frame);
       const out: Entity[] = [];
       if (status === CONTINUE) {
@@ -202,7 +211,7 @@ export function compileDtl(
       } else if (status !== DISCARDED) {
         // unreachable: statuses are exhaustive
       }
-      for (const e of run.created) out.push(e);
+      if (run.created) for (const e of run.created) out.push(e);
       return out;
     },
   };

@@ -9,6 +9,9 @@ export function dtlEquals(a: Value, b: Value): boolean {
   const aNull = a === null || a === undefined;
   const bNull = b === null || b === undefined;
   if (aNull || bNull) return aNull && bNull;
+  const aList = Array.isArray(a);
+  const bList = Array.isArray(b);
+  if (!aList && !bList) return a === b || valuesEqual(a, b);
   const la = Array.isArray(a) ? a : [a];
   const lb = Array.isArray(b) ? b : [b];
   if (la.length !== lb.length) return false;

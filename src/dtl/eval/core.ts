@@ -28,8 +28,12 @@ export interface DtlContext {
 export interface RunState {
   ctx: DtlContext;
   ns: NiSettings;
-  created: Entity[];
+  /** Entities emitted by `create` (allocated on first use). */
+  created: Entity[] | undefined;
   idRequired: boolean;
+  /** Source and target of the root (`default` rule) context, for `_R`. */
+  rootS: Value;
+  rootT: Dict;
 }
 
 /** Variables of one rule invocation (`_S`, `_T`, `_P`, `_R`, `_`, hop aliases). */
@@ -38,22 +42,25 @@ export class Frame {
     readonly S: Value,
     readonly T: Dict,
     readonly P: Dict | undefined,
-    readonly R: Dict,
     readonly U: Value,
     readonly H: Record<string, Value> | undefined,
     readonly run: RunState,
   ) {}
   /** The same frame with `_` bound to `v`. */
   withU(v: Value): Frame {
-    return new Frame(this.S, this.T, this.P, this.R, v, this.H, this.run);
+    return new Frame(this.S, this.T, this.P, v, this.H, this.run);
   }
   /** The same frame with hop aliases bound. */
   withH(h: Record<string, Value>): Frame {
-    return new Frame(this.S, this.T, this.P, this.R, this.U, h, this.run);
+    return new Frame(this.S, this.T, this.P, this.U, h, this.run);
+  }
+  /** `_R`: the root context's source and target. */
+  get R(): Dict {
+    return { _S: this.run.rootS, _T: this.run.rootT };
   }
   /** The same frame with another source entity (chained hops). */
   withS(s: Value): Frame {
-    return new Frame(s, this.T, this.P, this.R, this.U, this.H, this.run);
+    return new Frame(s, this.T, this.P, this.U, this.H, this.run);
   }
 }
 
@@ -108,6 +115,6 @@ export function applyRule(rule: RuleRef, source: Value, parent: Frame): Dict | u
   const T: Dict = {};
   const P: Dict = { _S: parent.S, _T: parent.T };
   if (parent.P) P._P = parent.P;
-  const frame = new Frame(source, T, P, parent.R, null, undefined, parent.run);
+  const frame = new Frame(source, T, P, null, undefined, parent.run);
   return rule.body(frame) === CONTINUE ? T : undefined;
 }

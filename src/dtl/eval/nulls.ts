@@ -8,6 +8,18 @@ export const isNullish = (v: Value): boolean =>
   v === null || v === undefined || (Array.isArray(v) && (v.length === 0 || v[0] === null || v[0] === undefined));
 
 const coalesce: ExprFactory = (a) => {
+  const raw = a.raw[a.raw.length - 1];
+  if (a.raw.length === 1 && Array.isArray(raw) && raw[0] === 'list') {
+    // ["coalesce", ["list", ...]]: evaluate the elements lazily, no list is built.
+    const items = raw.slice(1).map((x, i) => a.exprAt(x, [...a.path, 1, i + 1]));
+    return (f) => {
+      for (let i = 0; i < items.length; i++) {
+        const v = items[i]!(f);
+        if (v !== null && v !== undefined) return v;
+      }
+      return null;
+    };
+  }
   const { lead, rest } = optionalLead(a, 1);
   const values = rest[0]!;
   return (f) => {

@@ -62,7 +62,10 @@ export function castString(v: Value): Value {
 }
 
 /** Vectorised over plain strings only (typed and other values are dropped). */
-const strings = (fn: (s: string) => Value) => fn1((v) => vmap(v, (x) => (isPlainString(x) ? fn(x) : SKIP)));
+const strings = (fn: (s: string) => Value) => {
+  const one = (x: Value) => (isPlainString(x) ? fn(x) : SKIP);
+  return fn1((v) => (typeof v === 'string' && isPlainString(v) ? fn(v) : vmap(v, one)));
+};
 
 const strip =
   (side: 'both' | 'left' | 'right'): ExprFactory =>

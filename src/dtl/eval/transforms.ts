@@ -74,10 +74,48 @@ const anyMatch = (ms: KeyMatcher[], key: string) => {
   return false;
 };
 
+/** Literal pattern strings of argument i (a string or ["list", ...strings]), when known at compile time. */
+function literalPatterns(a: Args, i: number): string[] | undefined {
+  const raw = a.raw[i];
+  const isLiteral = (x: unknown): x is string => typeof x === 'string' && !parseVariablePath(x, a.scope.aliases);
+  if (isLiteral(raw)) return [raw];
+  if (Array.isArray(raw) && raw[0] === 'list' && raw.slice(1).every(isLiteral)) return raw.slice(1) as string[];
+  return undefined;
+}
+
+const NO_NI: NiSettings = { enabled: false, property: '', identity: '' };
+
 const copy: TransformFactory = (a) => {
   const include = a.e(0);
   const exclude = a.raw.length > 1 ? a.e(1) : undefined;
   const copyAll = a.raw[0] === '*' && !exclude;
+  // Without namespaces, literal patterns are resolved once: plain names copy directly.
+  const incLiteral = literalPatterns(a, 0);
+  const excLiteral = exclude ? literalPatterns(a, 1) : [];
+  let fast: Transform | undefined;
+  if (!copyAll && incLiteral && excLiteral) {
+    const exc = matchers(excLiteral, NO_NI);
+    if (incLiteral.every((p) => !/[*?]/.test(p))) {
+      const names = incLiteral.filter((n) => !anyMatch(exc, n));
+      fast = (f) => {
+        const S = f.S;
+        if (!isDict(S)) return CONTINUE;
+        for (let i = 0; i < names.length; i++) {
+          const k = names[i]!;
+          if (k in S) f.T[k] = S[k];
+        }
+        return CONTINUE;
+      };
+    } else {
+      const inc = matchers(incLiteral, NO_NI);
+      fast = (f) => {
+        const S = f.S;
+        if (!isDict(S)) return CONTINUE;
+        for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) f.T[k] = S[k];
+        return CONTINUE;
+      };
+    }
+  }
   return (f) => {
     const S = f.S;
     if (!isDict(S)) return CONTINUE;
@@ -85,6 +123,7 @@ const copy: TransformFactory = (a) => {
       for (const k in S) f.T[k] = S[k];
       return CONTINUE;
     }
+    if (fast && !f.run.ns.enabled) return fast(f);
     const inc = matchers(patternsOf(include(f)), f.run.ns);
     const exc = exclude ? matchers(patternsOf(exclude(f)), f.run.ns) : [];
     for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) f.T[k] = S[k];
@@ -201,7 +240,7 @@ function entitiesOf(f: Frame, values: Value, what: string): Dict[] {
 const create: TransformFactory = (a) => {
   const values = a.e(0);
   return (f) => {
-    for (const e of entitiesOf(f, values(f), 'create')) f.run.created.push(e);
+    for (const e of entitiesOf(f, values(f), 'create')) (f.run.created ??= []).push(e);
     return CONTINUE;
   };
 };
