@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `sesamflow` binary: registers tsx so the TypeScript sources (and the
-// user's definitions in systems/ and pipes/) load without a build step, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point of the `sesamflow` binary: runs the bundled CLI (see bundle.mjs).
+import { cliBundle } from './bundle.mjs';
 
-register();
-const { main } = await import('./main.ts');
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+const { main } = await import(await cliBundle());
 process.exitCode = await main(process.argv);

@@ -1,33 +1,27 @@
 // Step 1 of validation (DESIGN §6.1): every config entity against our JSON Schema of Sesam
 // config. Ajv reports every failed branch of a oneOf/anyOf; the mapping below turns that noise
 // into one readable Problem per real mistake, with a `$.a.b[0]` path.
-import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigFile, JsonValue } from '../sesam/project';
+import schemaDocument from '../sesam/schemas/sesam-config.schema.json';
+// Compiled ahead of time by `npm run types` (ajv standalone, options in src/sesam/config-ajv.ts).
+import { validate as precompiled } from '../sesam/types/sesam-config.validate';
 import { jsonPath, type Problem } from './problem';
 import { didYouMean } from './suggest';
 
 type SchemaObject = { [key: string]: unknown };
 
-const SCHEMA_URL = new URL('../sesam/schemas/sesam-config.schema.json', import.meta.url);
+const compiled: { validate: ValidateFunction; schema: SchemaObject } = {
+  validate: precompiled as unknown as ValidateFunction,
+  schema: schemaDocument as unknown as SchemaObject,
+};
 
-let compiled: { validate: ValidateFunction; schema: SchemaObject } | undefined;
-
-/** The schema document (parsed once). */
+/** The schema document. */
 export function configSchema(): SchemaObject {
-  return compiledSchema().schema;
+  return compiled.schema;
 }
 
 function compiledSchema(): { validate: ValidateFunction; schema: SchemaObject } {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaObject;
-    // discriminator: only the branch named by "type" is checked, so errors stay about that branch.
-    // verbose: errors carry their (parent) schema, which the messages below need.
-    const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
-    addFormats(ajv);
-    compiled = { validate: ajv.compile(schema), schema };
-  }
   return compiled;
 }
 

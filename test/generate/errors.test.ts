@@ -61,11 +61,19 @@ describe('generate: broken definitions', () => {
     expect(run.err).toContain("mapping 'first_name' / 'IsDefault': types do not fit: string ↔ boolean");
   });
 
-  it('a definition that does not load: exit 2, names the file', async () => {
+  it('a definition that does not compile: exit 2, names file, line and column', async () => {
     const dir = await projectCopy({ 'broken.ts': `import { nothing } from '../src/nowhere';\nexport default nothing;\n` });
     const run = await runCli(['generate'], dir);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('pipes/broken.ts: the definition does not load');
+    expect(run.err).toContain('the definitions do not compile');
+    expect(run.err).toContain('pipes/broken.ts:1:25: Could not resolve "../src/nowhere"');
+  });
+
+  it('a definition that throws while loading: exit 2, names the file', async () => {
+    const dir = await projectCopy({ 'broken.ts': `throw new Error('no CRM today');\n` });
+    const run = await runCli(['generate'], dir);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('pipes/broken.ts: the definition does not load: no CRM today');
   });
 
   it('a pipes/ file without a dataflow: exit 2', async () => {

@@ -261,6 +261,7 @@ describe('semantic rules', () => {
     expect(got).toEqual([]);
   });
 
+  // transform-share-rest's default `delete` operation is not required: deletes need not propagate.
   it('reports unknown systems, non-REST systems for REST components, and unknown operations', () => {
     const files = validProject();
     files['systems/files.conf.json'] = { _id: 'files', type: 'system:url', url_pattern: 'http://files/%s' };
@@ -275,7 +276,6 @@ describe('semantic rules', () => {
     expect(got.map((x) => `${x.severity} ${x.id} ${x.path}: ${x.message}`)).toEqual([
       'error crm-contact-all $.source.system: system "crn" does not exist (did you mean "crm"?)',
       'error crm-contact-collect $.transform[0].properties.operation_lookup: operation "lokup" is not defined on system "crm" (did you mean "lookup"?)',
-      'warning crm-contact-share $.transform.properties: operation "delete" (the transform-share-rest default for operation_delete) is not defined on system "crm"',
       'error crm-contact-transform $.sink.system: system "files" is a system:url, but a rest sink needs a system:rest',
     ]);
     expect(share).toBeDefined();
