@@ -193,7 +193,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   'customcrm/customer': {
     required: [],
     rows: [
-      ['id', 'string', true], ['customer_number', 'integer|null', false], ['erp_customer_number', 'integer|null', true], ['is_person', 'boolean', false],
+      ['id', 'string', true], ['customer_number', 'integer|null', false], ['erp_customer_number', 'integer|null', false], ['is_person', 'boolean', false],
       ['name', 'string', false], ['legal_name', 'string|null', false], ['first_name', 'string|null', false], ['last_name', 'string|null', false],
       ['date_of_birth', 'string(date)|null', false], ['organization_number', 'string|null', false], ['country_code', 'string', false],
       ['email', 'string|null', false], ['invoice_email', 'string|null', false], ['phone', 'string|null', false], ['website', 'string|null', false],
@@ -214,7 +214,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
     rows: [
       ['id', 'string', true], ['sku', 'string', false], ['name', 'string', false], ['description', 'string|null', false],
       ['type', 'enum(product|service)', false], ['unit_price', 'number', false], ['unit_cost', 'number|null', false], ['unit', 'string|null', false],
-      ['gtin', 'string|null', false], ['is_active', 'boolean', false], ['is_stock_item', 'boolean', false], ['stock_on_hand', 'number|null', false],
+      ['gtin', 'string|null', false], ['is_active', 'boolean', false], ['is_stock_item', 'boolean', false], ['stock_on_hand', 'number|null', false], ['stock_available', 'number|null', false],
       ['created_at', 'string(date-time)', true], ['updated_at', 'string(date-time)', true],
     ],
   },
@@ -224,7 +224,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
       ['id', 'string', true], ['order_number', 'integer', false], ['customer_id', 'string', false], ['contact_id', 'string|null', false],
       ['status', 'enum(draft|won|confirmed|cancelled|invoiced)', false], ['order_date', 'string(date)', false], ['delivery_date', 'string(date)|null', false],
       ['currency', 'string', false], ['your_reference', 'string|null', false], ['po_number', 'string|null', false], ['contract_number', 'string|null', false],
-      ['total_net', 'number', false], ['total_gross', 'number', false], ['erp_order_number', 'integer|null', true],
+      ['total_net', 'number', false], ['total_gross', 'number', false], ['erp_order_number', 'integer|null', false],
       ['lines', 'array<object:CrmOrderLine>', false], ['created_at', 'string(date-time)', true], ['updated_at', 'string(date-time)', true],
     ],
   },
@@ -233,7 +233,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
     rows: [
       ['id', 'string', true], ['order_id', 'string', false], ['product_id', 'string|null', false], ['line_type', 'enum(normal|text)', false],
       ['description', 'string', false], ['quantity', 'number', false], ['unit_price', 'number', false], ['unit_cost', 'number|null', false],
-      ['discount_percent', 'number|null', false], ['sort_order', 'integer', false], ['erp_line_id', 'string(uuid)|null', true],
+      ['discount_percent', 'number|null', false], ['sort_order', 'integer', false], ['erp_line_id', 'string(uuid)|null', false],
     ],
   },
   'customcrm/address': {
@@ -242,6 +242,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   },
 };
 
+// The erp_* fields are read-only for CRM users but written by the sync, so not `readOnly`.
 describe('CRM schemas carry every §4.2 field (plus the DESIGN §4.5 erp_* fields)', () => {
   it.each(Object.entries(crm))('%s', (id, { rows, required }) => {
     const schema = schemaById(id);
