@@ -51,6 +51,12 @@ export function idIn(ids: Expr, target: SideModel): Expr {
   return target.datatype.keyType === 'integer' ? d.integer(id) : id;
 }
 
+/** Properties the target's write model requires. */
+const requiredOnWrite = (x: SideModel): readonly string[] => {
+  const schema = x.schemas.deref(x.schemas.get(x.datatype.writeSchema), x.datatype.writeSchema.split('#')[0]!).schema;
+  return (schema.required ?? []) as readonly string[];
+};
+
 /** Name of the rule that turns a referenced global entity into `{id: <target id>}`. */
 const refRule = (target: SideModel) => `ref-${target.ns}`;
 
@@ -123,10 +129,10 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         // An owner given only on insert keeps its value once the record exists (no move).
         const fixed = into === 'erp' && m.erpInsertOnly === true;
         set(path, fixed ? d.coalesce(current, fromY) : m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
-        // Held back until the referenced record exists in the target (or, if required, always).
-        transforms.push(
-          d.discard(m.requiredBy.includes(into) ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))),
-        );
+        // Held back until the referenced record exists in the target; a reference the target
+        // requires (declared, or required by its write schema) holds the record back even when empty.
+        const required = m.requiredBy.includes(into) || requiredOnWrite(x).includes(path);
+        transforms.push(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))));
         break;
       }
       case 'external-key': {
