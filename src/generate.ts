@@ -3,6 +3,7 @@
 import { problemsFound } from './errors';
 import { type CompileResult, compile } from './compile/index';
 import { loadDefinitions } from './compile/load';
+import { renderDocs } from './docs/index';
 import { formatJson } from './sesam/format';
 import type { SesamProject } from './sesam/project';
 import { sortProblems, validateProject } from './validate/index';
@@ -11,7 +12,7 @@ import { type OutputFile, manifestFile } from './write/index';
 
 /** Renders extra outputs (documents, README) from the compile result; registered by the docs module. */
 export type Renderer = (result: CompileResult) => OutputFile[];
-const renderers: Renderer[] = [];
+const renderers: Renderer[] = [renderDocs];
 export const registerRenderer = (renderer: Renderer): void => void renderers.push(renderer);
 
 export interface Generated {
