@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
 import { SesamflowError } from '../errors';
 import { commands } from './commands/index';
 import { type Io, processIo, colors } from './io';
@@ -9,6 +10,7 @@ const EXIT = { problems: 1, input: 2, node: 3 } as const;
 export function buildProgram(io: Io): Command {
   const program = new Command('sesamflow')
     .description('Generate, validate, simulate and deploy the Sesam configuration of the CustomCRM <-> PowerOffice Go sync.')
+    .version(version, '-V, --version')
     .option('--no-color', 'disable colours (also off when stderr is not a TTY or NO_COLOR is set)')
     .option('--debug', 'print stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -24,10 +26,17 @@ export function buildProgram(io: Io): Command {
 Exit codes: 0 ok, 1 problems found, 2 bad usage or unreadable input, 3 node/network/auth failure.
 
 Examples:
-  $ sesamflow generate                 compile the definitions and write generated/
-  $ sesamflow generate --check         exit 1 if generated/ is not up to date (CI)
-  $ sesamflow validate generated       validate a sesam-py project folder
-  $ sesamflow format --check generated check the portal's canonical JSON layout`,
+  $ sesamflow generate                   compile the definitions and write generated/
+  $ sesamflow generate --check           exit 1 if generated/ is not up to date (CI)
+  $ sesamflow validate generated         validate a sesam-py project folder
+  $ sesamflow format --check generated   check the portal's canonical JSON layout
+  $ sesamflow test                       run the YAML scenarios against emulated systems
+  $ sesamflow dtl --rules r.json --input in.json   run one DTL transform locally
+  $ sesamflow graph --format mermaid     the pipe graph
+  $ sesamflow diff --fail                what an upload would change on the node (exit 1 if anything)
+  $ sesamflow upload --profile test      validate, back up, upload and wait for the deploy
+
+Every command has --help with more examples.`,
   );
   return program;
 }
