@@ -21,6 +21,8 @@ import {
   type Scope,
   type Transform,
 } from './eval/core';
+import { getterFor } from './eval/access';
+import { specialise } from './eval/clone';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
 import { parseVariablePath, walkPath, type NiSettings } from './path';
 import { isDict, type Dict, type Value } from './values';
@@ -63,19 +65,26 @@ function rootGetter(root: string): Expr {
   }
 }
 
+/** `_S.$ids` is dynamic: with NIs on, a root source without `$ids` has its `_id` as a NI (caveats.rst). */
+function dynamicIds(f: Frame, v: Value): Value {
+  if (!f.run.ns.enabled || v !== f.run.rootS || !isDict(v) || '$ids' in v || typeof v._id !== 'string') return v;
+  const identity = f.run.ns.identity;
+  const id = v._id;
+  return { ...v, $ids: [identity && !id.startsWith(`${identity}:`) ? `~:${identity}:${id}` : `~:${id}`] };
+}
+
 function compilePath(root: string, segments: string[]): Expr {
+  if (root === '_S' && segments[0] === '$ids') return (f) => walkPath(dynamicIds(f, f.S), segments, f.run.ns);
   const get = rootGetter(root);
   if (segments.length === 0) return (f) => get(f) ?? null;
   if (segments.length === 1) {
-    const seg = segments[0]!;
-    return (f) => {
-      const v = get(f);
-      if (!f.run.ns.enabled && isDict(v)) {
-        const x = v[seg];
-        return x === undefined ? null : x;
-      }
-      return walkPath(v, segments, f.run.ns);
-    };
+    const read = getterFor(segments[0]!);
+    const source = root === '_S' ? 'f.S' : root === '_T' ? 'f.T' : 'get(f)';
+    return specialise<Expr>(
+      ['get', 'read', 'walkPath', 'segments'],
+      `(f) => { const v = ${source}; if (!f.run.ns.enabled && typeof v === 'object' && v !== null && !Array.isArray(v)) { const x = read(v); return x === undefined ? null : x; } return walkPath(v, segments, f.run.ns); }`,
+      [get, read, walkPath, segments],
+    );
   }
   return (f) => walkPath(get(f), segments, f.run.ns);
 }
@@ -124,6 +133,12 @@ class RulesCompiler {
     const steps = raw.map((t, i) => this.transform(t, [...path, i]));
     if (steps.length === 0) return () => CONTINUE;
     if (steps.length === 1) return steps[0]!;
+    if (steps.length <= 64) {
+      // Unrolled, one call site per step (see eval/clone.ts).
+      const names = steps.map((_, i) => `t${i}`);
+      const body = `(f) => { let s; ${names.map((n) => `if ((s = ${n}(f)) !== 0) return s;`).join(' ')} return 0; }`;
+      return specialise<Transform>(names, body, steps);
+    }
     return (f) => {
       for (let i = 0; i < steps.length; i++) {
         const status = steps[i]!(f);
@@ -214,6 +229,31 @@ export function compileDtl(
       if (run.created) for (const e of run.created) out.push(e);
       return out;
     },
+  };
+}
+
+export type CompiledExpression = (variables: { source?: Value; aliases?: Record<string, Value>; current?: Value }, ctx: DtlContext) => Value;
+
+/**
+ * Compiles one DTL expression (e.g. one side of a merge equality, "a.x" or ["lower", "b.y"]),
+ * with `aliases` as variables. Throws SesamflowError (kind 'problems') for unknown functions or
+ * wrong argument counts.
+ */
+export function compileDtlExpression(expression: unknown, options: { aliases?: readonly string[] } = {}): CompiledExpression {
+  const findings = checkDtlRules({ default: [['add', 'x', expression]] }).map((x) => ({ ...x, path: x.path.slice(3) }));
+  if (findings.length > 0)
+    throw new SesamflowError(
+      'invalid DTL expression',
+      'problems',
+      findings.map((x) => `${jsonPath(x.path)}: ${x.message} [${x.rule}]`),
+    );
+  const compiler = new RulesCompiler({ default: [] });
+  const expr = compiler.expr(expression, [], { aliases: new Set(options.aliases ?? []) });
+  return (variables, ctx) => {
+    const T: Dict = {};
+    const source = variables.source ?? null;
+    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T };
+    return expr(new Frame(source, T, undefined, variables.current ?? null, variables.aliases, run));
   };
 }
 

@@ -76,7 +76,7 @@ t('transforms', ['add', 'default', 'rename'], 2, 2);
 t('transforms', ['add-if', 'make-ni'], 2, 3);
 t('transforms', ['comment'], 0, INF);
 t('transforms', ['copy'], 1, 2);
-t('transforms', ['remove'], 1, 2);
+t('transforms', ['remove'], 1, 1);
 t('transforms', ['create', 'create-child', 'merge', 'merge-union'], 1, 1);
 t('transforms', ['discard'], 0, 1);
 t('transforms', ['fail!', 'sleep!', 'trip!'], 1, 1);

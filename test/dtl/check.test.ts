@@ -144,3 +144,20 @@ describe('checkDtlRules', () => {
     ]);
   });
 });
+
+describe('dtlDatasetDependencies', () => {
+  it('lists datasets read through hops, apply-hops and lookup-entity', async () => {
+    const { dtlDatasetDependencies } = await import('../../src/dtl/index');
+    expect(
+      dtlDatasetDependencies({
+        default: [
+          ['add', 'a', ['hops', { datasets: ['orders o', 'product  p'], where: ['eq', '_S._id', 'o.c'] }]],
+          ['add', 'b', ['apply-hops', 'r', { datasets: ['global-person g'] }]],
+          ['add', 'c', ['lookup-entity', 'codes', '_S.code']],
+          ['comment', ['hops', { datasets: ['ignored i'] }]],
+        ],
+        r: [['add', 'd', ['hops', { datasets: ['nested n'] }]]],
+      }),
+    ).toEqual(['codes', 'global-person', 'nested', 'orders', 'product']);
+  });
+});

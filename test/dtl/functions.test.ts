@@ -176,6 +176,10 @@ table('lists', [
   [['group-by', ['length', '_.'], ['list', 'phi', 'alpha', 'rho']], { '3': ['phi', 'rho'], '5': ['alpha'] }],
   [['group-by', ['upper', '_.'], ['list', 'a', 'b']], { '"A"': ['a'], '"B"': ['b'] }],
   [['group-by', ['upper', '_.'], ['string', '_.'], ['list', 'a', 'b']], { A: ['a'], B: ['b'] }],
+  [['first', 123], 123],
+  [['group', ['first', '_.'], ['nth', 1, '_.'], ['list', ['list', 'Adresse1', 'A'], ['list', 'Adresse2', 'B'], ['list', 'Adresse2', 'C']]], [['Adresse1', ['A']], ['Adresse2', ['B', 'C']]]],
+  [['group', ['upper', '_.'], ['lower', '_.'], 'Hello'], [['HELLO', ['hello']]]],
+  [['dict', ['group', ['first', '_.'], ['nth', 1, '_.'], ['list', ['list', 'Adresse1', 'A'], ['list', 'Adresse2', 'B'], ['list', 'Adresse2', 'C']]]], { Adresse1: ['A'], Adresse2: ['B', 'C'] }],
   [['group', '_.k', '_.v', ['list', { k: 1, v: 'a' }, { k: 2, v: 'b' }, { k: 1, v: 'c' }]], [[1, ['a', 'c']], [2, ['b']]]],
 ]);
 

@@ -120,8 +120,10 @@ describe('DTL evaluator properties', () => {
     );
   });
 
-  const generated = generatedTransforms();
-  it.each(generated.length > 0 ? generated : [['(no generated pipes)', undefined]] as [string, undefined][])(
+  type Named = [string, { rules: Record<string, unknown>; id_required?: boolean } | undefined];
+  const found: Named[] = generatedTransforms();
+  const generated: Named[] = found.length > 0 ? found : [['(no generated pipes)', undefined]];
+  it.each(generated)(
     'never throws on arbitrary entities: %s',
     (_name, transform) => {
       if (!transform) return;

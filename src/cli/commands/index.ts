@@ -8,9 +8,13 @@ import { register as upload } from './upload';
 import { register as download } from './download';
 import { register as status } from './status';
 import { register as dtl } from './dtl';
+import { register as graph } from './graph';
+import { register as docs } from './docs';
+import { register as simulate } from './simulate';
+import { register as test } from './test';
 
 /** A command module registers itself on the root program. One file per command. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Order here is the order in `sesamflow --help`.
-export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, dtl];
+export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, dtl, graph, docs, simulate, test];

@@ -18,6 +18,8 @@ export function splitPipe(child: SideModel, parent: SideModel): JsonObject {
         rules: {
           default: [d.add('_id', d.S('_id')), d.createChild(d.apply('child', d.S(p.property)))],
           child: [
+            // A child without its own key cannot be tracked: it is left out.
+            d.discard(d.isNotNull(d.S(child.datatype.primaryKey))),
             d.copy('*'),
             d.add('_id', d.string(d.S(child.datatype.primaryKey))),
             d.add(p.key, d.P('_S', parent.datatype.primaryKey)),

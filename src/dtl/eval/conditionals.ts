@@ -1,12 +1,17 @@
 // Conditionals as expressions: if, case, case-eq (THEN/ELSE are values; only the chosen branch runs).
 import { truthy, type Value } from '../values';
 import type { Expr, ExprFactory } from './core';
+import { specialise } from './clone';
 
 const ifExpr: ExprFactory = (a) => {
   const condition = a.e(0);
   const then = a.e(1);
-  const otherwise = a.raw.length > 2 ? a.e(2) : undefined;
-  return (f) => (truthy(condition(f)) ? then(f) : otherwise ? otherwise(f) : null);
+  const otherwise = a.raw.length > 2 ? a.e(2) : () => null;
+  return specialise<Expr>(
+    ['condition', 'then', 'otherwise', 'truthy'],
+    '(f) => (truthy(condition(f)) ? then(f) : otherwise(f))',
+    [condition, then, otherwise, truthy],
+  );
 };
 
 const caseExpr: ExprFactory = (a) => {

@@ -1,21 +1,17 @@
 // Small builders for function families: compile the arguments once, return a closure.
 import type { Args, Expr, ExprFactory, Frame } from './core';
 import type { Value } from '../values';
+import { specialise } from './clone';
 
 export const fn1 =
   (impl: (x: Value, f: Frame) => Value): ExprFactory =>
-  (a) => {
-    const x = a.e(0);
-    return (f) => impl(x(f), f);
-  };
+  (a) =>
+    specialise<Expr>(['impl', 'x'], '(f) => impl(x(f), f)', [impl, a.e(0)]);
 
 export const fn2 =
   (impl: (x: Value, y: Value, f: Frame) => Value): ExprFactory =>
-  (a) => {
-    const x = a.e(0);
-    const y = a.e(1);
-    return (f) => impl(x(f), y(f), f);
-  };
+  (a) =>
+    specialise<Expr>(['impl', 'x', 'y'], '(f) => impl(x(f), y(f), f)', [impl, a.e(0), a.e(1)]);
 
 export const fnN =
   (impl: (xs: Value[], f: Frame) => Value): ExprFactory =>

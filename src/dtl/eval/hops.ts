@@ -79,7 +79,8 @@ function compileSpec(raw: unknown, a: Args, index: number): CompiledSpec {
   });
   if (isDict(spec.prefilters) || isDict(spec.subsets)) {
     const extra = (isDict(spec.prefilters) ? spec.prefilters : spec.subsets) as Dict;
-    for (const [k, w] of Object.entries(extra)) clauses.push({ raw: w as unknown[], i: -1, join: false, left: undefined, right: undefined, ...{ key: k } });
+    // Prefilters (alias → subset expression) narrow an alias; checked like where-filters.
+    for (const w of Object.values(extra)) clauses.push({ raw: w as unknown[], i: -1, join: false, left: undefined, right: undefined });
   }
 
   // Plan: bind aliases one at a time through joins from what is already bound.

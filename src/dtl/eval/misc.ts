@@ -98,7 +98,7 @@ const tuples: ExprFactory = (a) => {
 const isChanged: ExprFactory = (a) => {
   const fn = a.e(0);
   return (f) => {
-    const current = f.R._S as Entity;
+    const current = f.run.rootS as Entity;
     const previous = f.run.ctx.previous?.(current);
     if (!previous) return null;
     if (current._deleted === true || previous._deleted === true) return true;

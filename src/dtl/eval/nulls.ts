@@ -1,6 +1,7 @@
 // Nulls: coalesce, coalesce-args, if-null, is-null, is-not-null.
 import { toList, truthy, type Value } from '../values';
-import type { ExprFactory } from './core';
+import type { Expr, ExprFactory } from './core';
+import { specialise } from './clone';
 import { fn1, optionalLead } from './helpers';
 
 /** null, [] or a list whose first element is null. */
@@ -12,6 +13,10 @@ const coalesce: ExprFactory = (a) => {
   if (a.raw.length === 1 && Array.isArray(raw) && raw[0] === 'list') {
     // ["coalesce", ["list", ...]]: evaluate the elements lazily, no list is built.
     const items = raw.slice(1).map((x, i) => a.exprAt(x, [...a.path, 1, i + 1]));
+    if (items.length <= 16) {
+      const names = items.map((_, i) => `x${i}`);
+      return specialise<Expr>(names, `(f) => { let v; ${names.map((n) => `if ((v = ${n}(f)) !== null && v !== undefined) return v;`).join(' ')} return null; }`, items);
+    }
     return (f) => {
       for (let i = 0; i < items.length; i++) {
         const v = items[i]!(f);

@@ -3,8 +3,9 @@
 import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
 import { SKIP, isDict, isInt, isPlainString, kindOf, toList, vmap, type Dict, type Value } from '../values';
-import type { ExprFactory } from './core';
+import type { Expr, ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
+import { specialise } from './clone';
 
 /** Text of a typed value without its transit tag (URI text, ISO datetime, UUID, decimal digits). */
 export function typedText(v: string): string {
@@ -62,9 +63,14 @@ export function castString(v: Value): Value {
 }
 
 /** Vectorised over plain strings only (typed and other values are dropped). */
-const strings = (fn: (s: string) => Value) => {
+const strings = (fn: (s: string) => Value): ExprFactory => {
   const one = (x: Value) => (isPlainString(x) ? fn(x) : SKIP);
-  return fn1((v) => (typeof v === 'string' && isPlainString(v) ? fn(v) : vmap(v, one)));
+  return (a) =>
+    specialise<Expr>(
+      ['x', 'fn', 'one', 'isPlainString', 'vmap'],
+      "(f) => { const v = x(f); return typeof v === 'string' && isPlainString(v) ? fn(v) : vmap(v, one); }",
+      [a.e(0), fn, one, isPlainString, vmap],
+    );
 };
 
 const strip =
@@ -107,8 +113,22 @@ const justify =
     };
   };
 
+function appendStrings(out: string, v: Value): string {
+  if (typeof v === 'string') return isPlainString(v) ? out + v : out;
+  if (Array.isArray(v)) for (const s of v) if (isPlainString(s)) out += s;
+  return out;
+}
+
 const concat: ExprFactory = (a) => {
   const xs = a.raw.map((_, i) => a.e(i));
+  if (xs.length <= 16) {
+    const names = xs.map((_, i) => `x${i}`);
+    return specialise<Expr>(
+      [...names, 'append'],
+      `(f) => { let out = ''; ${names.map((n) => `out = append(out, ${n}(f));`).join(' ')} return out; }`,
+      [...xs, appendStrings],
+    );
+  }
   return (f) => {
     let out = '';
     for (const x of xs) {

@@ -4,6 +4,8 @@
 import { makeNi, qualifyPropertyName, wildcardMatcher, type KeyMatcher } from '../namespaces';
 import { idPart, nsPart, parseVariablePath, type NiSettings } from '../path';
 import { SKIP, isDict, isPlainString, keyOf, toList, truthy, vmap, type Dict, type Value } from '../values';
+import { copierFor, setterFor } from './access';
+import { specialise } from './clone';
 import { CONTINUE, DISCARDED, DtlRuntimeError, FILTERED, type Args, type Expr, type Frame, type Transform, type TransformFactory } from './core';
 
 /** Writes `value` to the target under `name` (string or list of names); mode 'default' keeps existing values. */
@@ -34,11 +36,12 @@ const addLike =
     const literal = literalString(a, 0);
     const value = a.e(1);
     if (literal !== undefined && !onlyIfAbsent) {
-      return (f) => {
-        if (f.run.ns.enabled) setProperty(f, literal, value(f), false);
-        else f.T[literal] = value(f);
-        return CONTINUE;
-      };
+      const set = setterFor(literal);
+      return specialise<Transform>(
+        ['set', 'value', 'setProperty', 'literal'],
+        '(f) => { if (f.run.ns.enabled) setProperty(f, literal, value(f), false); else set(f.T, value(f)); return 0; }',
+        [set, value, setProperty, literal],
+      );
     }
     const name = a.e(0);
     return (f) => {
@@ -96,14 +99,10 @@ const copy: TransformFactory = (a) => {
   if (!copyAll && incLiteral && excLiteral) {
     const exc = matchers(excLiteral, NO_NI);
     if (incLiteral.every((p) => !/[*?]/.test(p))) {
-      const names = incLiteral.filter((n) => !anyMatch(exc, n));
+      const copyNames = copierFor(incLiteral.filter((n) => !anyMatch(exc, n)));
       fast = (f) => {
         const S = f.S;
-        if (!isDict(S)) return CONTINUE;
-        for (let i = 0; i < names.length; i++) {
-          const k = names[i]!;
-          if (k in S) f.T[k] = S[k];
-        }
+        if (isDict(S)) copyNames(S, f.T);
         return CONTINUE;
       };
     } else {
@@ -133,11 +132,9 @@ const copy: TransformFactory = (a) => {
 
 const remove: TransformFactory = (a) => {
   const pattern = a.e(0);
-  const exclude = a.raw.length > 1 ? a.e(1) : undefined;
   return (f) => {
     const inc = matchers(patternsOf(pattern(f)), f.run.ns);
-    const exc = exclude ? matchers(patternsOf(exclude(f)), f.run.ns) : [];
-    for (const k of Object.keys(f.T)) if (anyMatch(inc, k) && !anyMatch(exc, k)) delete f.T[k];
+    for (const k of Object.keys(f.T)) if (anyMatch(inc, k)) delete f.T[k];
     return CONTINUE;
   };
 };
