@@ -1,7 +1,7 @@
 // The CLI runs from one JavaScript bundle of src/ built with esbuild, rebuilt only when a
 // source file is newer than it: starting the TypeScript loader on every run would cost more
 // than the whole generate. Plain JavaScript, because it runs before any TypeScript can.
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -36,7 +36,8 @@ export async function cliBundle() {
   })();
   if (built < newestSource(join(ROOT, 'src')) || built < statSync(join(ROOT, 'package.json')).mtimeMs) {
     const { build } = await import('esbuild');
-    const tmp = `${out}.${process.pid}.tmp`;
+    const tmpDir = join(dirname(out), `build-${process.pid}`);
+    const tmp = join(tmpDir, 'cli.mjs');
     await build({
       entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
       outfile: tmp,
@@ -44,12 +45,17 @@ export async function cliBundle() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
+      // Dependencies are bundled too (one file to load); esbuild stays outside: it runs a binary.
+      external: ['esbuild'],
+      // Bundled CommonJS dependencies may require() Node built-ins.
+      banner: { js: "import { createRequire as __sesamflowRequire } from 'node:module'; const require = __sesamflowRequire(import.meta.url);" },
+      sourcemap: 'linked', // read only with --debug (stack traces point into src/)
       logLevel: 'error',
     });
-    mkdirSync(dirname(out), { recursive: true });
-    renameSync(tmp, out); // atomic: a parallel run sees the old or the new bundle, never half of one
+    // Atomic: a parallel run sees the old or the new bundle, never half of one.
+    renameSync(`${tmp}.map`, `${out}.map`);
+    renameSync(tmp, out);
+    rmSync(tmpDir, { recursive: true, force: true });
   }
   return pathToFileURL(out).href;
 }

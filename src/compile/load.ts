@@ -4,7 +4,7 @@
 // imported one by one so a failure names its file. Files are taken in sorted order, so
 // results never depend on the file system's listing order.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildFailure } from 'esbuild';
@@ -78,6 +78,7 @@ async function bundle(root: string, entries: string[]): Promise<Map<string, stri
       await rename(`${target}.${process.pid}`, target);
     }
     await writeFile(join(dir, '.complete'), '');
+    await pruneOldBundles(dirname(dir), 30);
   }
   const modules = new Map<string, string>();
   for (const [output, meta] of Object.entries(result.metafile!.outputs)) {
@@ -101,6 +102,15 @@ async function listDir(root: string, dir: string): Promise<string[]> {
   } catch {
     throw new SesamflowError(`cannot read ${dir}/ in ${root}: is this a sesamflow project?`, 'input');
   }
+}
+
+/** Keeps the cache small: only the most recent definition bundles stay. */
+async function pruneOldBundles(parent: string, keep: number): Promise<void> {
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  if (entries.length <= keep) return;
+  const dated = await Promise.all(entries.map(async (name) => ({ name, time: (await stat(join(parent, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.time - a.time);
+  for (const { name } of dated.slice(keep)) await rm(join(parent, name), { recursive: true, force: true });
 }
 
 const moduleUrl = (modules: Map<string, string>, file: string): string => {

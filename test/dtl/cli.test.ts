@@ -125,7 +125,7 @@ describe('sesamflow dtl (end to end, spawned binary)', () => {
     const { spawnSync } = await import('node:child_process');
     const bin = path.resolve(__dirname, '../../src/cli/bin.mjs');
     const ok = spawnSync(process.execPath, [bin, 'dtl', '--rules', 'rules.json', '--input', 'in.json', '--datasets', 'datasets'], { cwd: dir, encoding: 'utf8' });
-    expect(ok.status).toBe(0);
+    expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toHaveLength(3);
     const bad = spawnSync(process.execPath, [bin, 'dtl', '--rules', 'unknown.json', '--input', 'in.json'], { cwd: dir, encoding: 'utf8' });
     expect(bad.status).toBe(1);
