@@ -67,6 +67,9 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const rules: Record<string, Rule> = {};
   const properties: string[] = [];
   const nested = new Map<string, { sub: string; value: string }[]>();
+  // Inside a parent's record (order lines) an empty value is left out rather than sent as null:
+  // the API validates each line field by its own type.
+  const put = options.embedded ? d.addIf : d.add;
 
   // Which side changed last decides ↔ rows; a side without a record never wins.
   transforms.push(
@@ -79,7 +82,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const set = (path: string, value: Expr) => {
     const [top, ...rest] = path.split('.') as [string, ...string[]];
     if (rest.length === 0) {
-      transforms.push(d.add(top, value));
+      transforms.push(put(top, value));
       if (!properties.includes(top)) properties.push(top);
       return;
     }
@@ -146,7 +149,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   }
 
   for (const [top, subs] of nested) {
-    transforms.push(d.add(top, nestedObject(subs)));
+    transforms.push(put(top, nestedObject(subs)));
     if (!properties.includes(top)) properties.push(top);
   }
 

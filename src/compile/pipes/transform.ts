@@ -81,7 +81,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
       insertProperties.push(spec.property);
       rules[`based-on-${cx.ns}`] = [
         ...(spec.alwaysWritten ? [d.add(cx.datatype.primaryKey, d.S(cx.datatype.primaryKey))] : []),
-        ...childState.properties.map((p) => d.add(p, basedOnValue(cx, childState.nested.get(p), p, d.S(p)))),
+        // Shaped like the desired lines: empty values left out.
+        ...childState.properties.map((p) => d.addIf(p, basedOnValue(cx, childState.nested.get(p), p, d.S(p)))),
       ];
     } else {
       insertOnly.push(d.add(spec.property, children));
