@@ -19,12 +19,12 @@ const entity = (id: string): JsonObject => {
 };
 const rulesOf = (id: string) => (entity(id).transform as { rules: Record<string, unknown[]> }).rules;
 
-/** All `add` transforms of a rule set, as [target property, value expression] pairs. */
+/** All `add` and `add-if` transforms of a rule set, as [target property, value expression] pairs. */
 function adds(rules: Record<string, unknown[]>): [string, unknown][] {
   const out: [string, unknown][] = [];
   const walk = (node: unknown) => {
     if (!Array.isArray(node)) return;
-    if (node[0] === 'add' && typeof node[1] === 'string') out.push([node[1], node[2]]);
+    if ((node[0] === 'add' || node[0] === 'add-if') && typeof node[1] === 'string') out.push([node[1], node[node.length - 1]]);
     for (const child of node) walk(child);
   };
   for (const rule of Object.values(rules)) walk(rule);
