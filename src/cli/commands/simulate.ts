@@ -64,9 +64,10 @@ export const register: RegisterCommand = (program, io) => {
       'after',
       `
 Inputs are placed in the datasets they are named after; the pipes that write those datasets
-do not run. Every other pipe runs once, in dependency order (REST sources read from empty
-emulated systems; share pipes write to them). Output files hold the latest version of each
-entity, deleted ones included ("_deleted": true).
+do not run, and neither do the pipes that read from or write to a system (-all, -share): what
+would be shared is in the -transform datasets. Every other pipe runs once, in dependency
+order. Output files hold the latest version of each entity, deleted ones included
+("_deleted": true), without the generated _updated/_hash fields.
 
 Examples:
   $ sesamflow simulate --input examples/collected --out /tmp/sim
@@ -93,7 +94,9 @@ Examples:
         const ds = engine.datasets.get(id);
         for (const e of entities) ds.write(e);
       }
-      engine.runRound((pipe) => !(pipe.sinkDataset && inputs.has(pipe.sinkDataset)));
+      // Pipes that talk to a system have nothing to talk to here: what would be shared is the
+      // content of the -transform datasets.
+      engine.runRound((pipe) => !pipe.isRestSource && !pipe.writesSystem && !(pipe.sinkDataset && inputs.has(pipe.sinkDataset)));
       const outDir = path.resolve(io.cwd, options.out);
       await mkdir(outDir, { recursive: true });
       const summary: Record<string, number> = {};

@@ -1,0 +1,139 @@
+// Helpers shared by the emulators: copying, scenario subset matching, JSON Patch, answers.
+import { inputError } from '../../errors';
+import type { HttpResponse, JsonRecord } from './types';
+
+/** Deep copy of JSON data (faster than structuredClone for the small records the emulators hold). */
+export function clone<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = clone((value as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+export const isRecord = (v: unknown): v is JsonRecord => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Deep subset match of DESIGN §7 (`match` / `where`): every key of `expected` is present in
+ * `actual` with an equal value; nested objects match by subset; lists match element by element
+ * (same length); numbers compare by value. An expected `null` also matches a missing key.
+ */
+export function matchesSubset(actual: unknown, expected: unknown): boolean {
+  if (expected === null) return actual === null || actual === undefined;
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matchesSubset(actual[i], e));
+  }
+  if (isRecord(expected)) {
+    if (!isRecord(actual)) return false;
+    return Object.entries(expected).every(([k, v]) => matchesSubset(actual[k], v));
+  }
+  if (typeof expected === 'number') return typeof actual === 'number' && actual === expected;
+  return actual === expected;
+}
+
+/** One RFC 6902 operation as accepted by the PowerOffice emulator. */
+export interface PatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
+}
+
+/** Decodes an RFC 6901 pointer ("/MailAddress/City") into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (!pointer.startsWith('/')) throw new PatchError(`path ${JSON.stringify(pointer)} must start with "/"`);
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export class PatchError extends Error {}
+
+/** Checks the shape of a JSON Patch document; returns the operations or throws PatchError. */
+export function parseJsonPatch(body: unknown): PatchOperation[] {
+  if (!Array.isArray(body)) throw new PatchError('the body must be a JSON Patch document (an array of operations)');
+  return body.map((raw, i) => {
+    if (!isRecord(raw)) throw new PatchError(`operation ${i} must be an object`);
+    const { op, path } = raw;
+    if (op !== 'add' && op !== 'replace' && op !== 'remove') {
+      throw new PatchError(`operation ${i}: op ${JSON.stringify(op)} is not supported (add, replace, remove)`);
+    }
+    if (typeof path !== 'string' || !path.startsWith('/') || path === '/') throw new PatchError(`operation ${i}: path must name a property, e.g. "/Name"`);
+    if (op !== 'remove' && !('value' in raw)) throw new PatchError(`operation ${i}: ${op} needs a value`);
+    const extra = Object.keys(raw).filter((k) => !['op', 'path', 'value', 'from'].includes(k));
+    if (extra.length > 0) throw new PatchError(`operation ${i}: unknown member ${extra.join(', ')}`);
+    return op === 'remove' ? { op, path } : { op, path, value: raw.value };
+  });
+}
+
+/**
+ * Applies operations to a copy of `doc`. A DTO property that is not set reads as null, so
+ * `replace` of an unset top-level property is allowed; replacing an object replaces it whole.
+ * Nested paths walk into existing objects.
+ */
+export function applyJsonPatch(doc: JsonRecord, ops: readonly PatchOperation[]): JsonRecord {
+  const out = clone(doc);
+  for (const op of ops) {
+    const segments = pointerSegments(op.path);
+    let parent: JsonRecord = out;
+    for (const seg of segments.slice(0, -1)) {
+      const next = parent[seg];
+      if (!isRecord(next)) throw new PatchError(`path ${op.path}: ${seg} is not an object`);
+      parent = next;
+    }
+    const last = segments[segments.length - 1]!;
+    if (op.op === 'remove') {
+      if (segments.length > 1 && !(last in parent)) throw new PatchError(`path ${op.path} does not exist`);
+      delete parent[last];
+    } else {
+      if (op.op === 'replace' && segments.length > 1 && !(last in parent)) throw new PatchError(`path ${op.path} does not exist`);
+      parent[last] = clone(op.value);
+    }
+  }
+  return out;
+}
+
+/** The set of store names an emulator accepts, with a helpful error for a wrong one. */
+export function checkDatatype(systemId: string, datatypes: readonly string[], datatype: string): void {
+  if (!datatypes.includes(datatype)) {
+    throw inputError(`unknown datatype "${datatype}" for system ${systemId}; known: ${datatypes.join(', ')}`);
+  }
+}
+
+/** Sorts records for incremental reads: change time (as an instant), then id. */
+export function byChangeThenId<T extends JsonRecord>(changed: string, id: string) {
+  return (a: T, b: T): number => {
+    const ta = Date.parse(String(a[changed] ?? ''));
+    const tb = Date.parse(String(b[changed] ?? ''));
+    if (ta !== tb) return (Number.isNaN(ta) ? -Infinity : ta) - (Number.isNaN(tb) ? -Infinity : tb);
+    const ia = a[id];
+    const ib = b[id];
+    if (typeof ia === 'number' && typeof ib === 'number') return ia - ib;
+    return String(ia) < String(ib) ? -1 : String(ia) > String(ib) ? 1 : 0;
+  };
+}
+
+/** A positive integer query parameter, its default when absent, or an error message. */
+export function intParam(query: Record<string, string>, name: string, fallback: number, max?: number): number | string {
+  const raw = lookupParam(query, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) return `query parameter ${name} must be a positive integer, got ${JSON.stringify(raw)}`;
+  const n = Number(raw);
+  return max !== undefined && n > max ? `query parameter ${name} must be at most ${max}` : n;
+}
+
+/** Query parameters bind case-insensitively (as ASP.NET does). */
+export function lookupParam(query: Record<string, string>, name: string): string | undefined {
+  if (name in query) return query[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(query)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+export const ok = (body: unknown, status = 200): HttpResponse => ({ status, body });
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+export const isWriteMethod = (method: string) => WRITE_METHODS.has(method.toUpperCase());
+
+/** Rounds money to cents, avoiding binary noise like 0.30000000000000004. */
+export const money = (n: number): number => Math.round(n * 100) / 100;

@@ -1,0 +1,123 @@
+// One emulated table: records by id in insertion order, value indexes (unique keys, parent ids)
+// and a change-time ordering for incremental list calls. Kept incremental so a 100 000-record
+// simulation stays linear: every write goes through `set`/`delete`, which update the indexes.
+import { parseOffsetDateTime } from '../clock';
+import type { JsonRecord } from './types';
+
+export type IndexKeys = (record: JsonRecord) => unknown[];
+
+/** An index on one field (null and missing values are not indexed). */
+export const field =
+  (name: string): IndexKeys =>
+  (r) => [r[name]];
+
+export class RecordStore {
+  private readonly byId = new Map<string, JsonRecord>();
+  private readonly indexes = new Map<string, Map<unknown, Set<string>>>();
+  /** The index keys each record had when it was last stored (records may be mutated in place). */
+  private readonly indexedAs = new Map<string, Map<string, unknown[]>>();
+  private ordered: { ms: number; id: string }[] | undefined;
+
+  constructor(
+    private readonly changedField: string,
+    private readonly idField: string,
+    private readonly indexKeys: Record<string, IndexKeys> = {},
+  ) {
+    for (const name of Object.keys(indexKeys)) {
+      this.indexes.set(name, new Map());
+      this.indexedAs.set(name, new Map());
+    }
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): JsonRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  values(): IterableIterator<JsonRecord> {
+    return this.byId.values();
+  }
+
+  /** Stores (or re-stores after an in-place change) a record under `id`. */
+  set(id: string, record: JsonRecord): void {
+    this.unindex(id);
+    this.byId.set(id, record);
+    for (const [name, keys] of Object.entries(this.indexKeys)) {
+      const values = keys(record).filter((v) => v !== undefined && v !== null);
+      this.indexedAs.get(name)!.set(id, values);
+      const index = this.indexes.get(name)!;
+      for (const v of values) {
+        let ids = index.get(v);
+        if (!ids) index.set(v, (ids = new Set()));
+        ids.add(id);
+      }
+    }
+    this.ordered = undefined;
+  }
+
+  delete(id: string): boolean {
+    if (!this.byId.has(id)) return false;
+    this.unindex(id);
+    this.byId.delete(id);
+    this.ordered = undefined;
+    return true;
+  }
+
+  private unindex(id: string): void {
+    for (const [name, byRecord] of this.indexedAs) {
+      const old = byRecord.get(id);
+      if (!old) continue;
+      const index = this.indexes.get(name)!;
+      for (const v of old) {
+        const ids = index.get(v);
+        ids?.delete(id);
+        if (ids && ids.size === 0) index.delete(v);
+      }
+      byRecord.delete(id);
+    }
+  }
+
+  /** Records whose index `name` holds `value`, in insertion order of their ids' first indexing. */
+  find(name: string, value: unknown): JsonRecord[] {
+    const ids = this.indexes.get(name)?.get(value);
+    return ids ? [...ids].map((id) => this.byId.get(id)!) : [];
+  }
+
+  /** Records changed strictly after `sinceMs` (all when undefined), by change time then id; one page of them. */
+  changedAfter(sinceMs: number | undefined, offset = 0, limit = Infinity): JsonRecord[] {
+    if (!this.ordered) {
+      const rows = [...this.byId.entries()].map(([id, r]) => ({ ms: parseOffsetDateTime(r[this.changedField]) ?? -Infinity, id, r }));
+      rows.sort((a, b) => a.ms - b.ms || compareIds(a.r[this.idField], b.r[this.idField]));
+      this.ordered = rows.map(({ ms, id }) => ({ ms, id }));
+    }
+    const rows = this.ordered;
+    let start = 0;
+    if (sinceMs !== undefined) {
+      // First row with ms > sinceMs (binary search: rows are sorted by ms).
+      let lo = 0;
+      let hi = rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rows[mid]!.ms > sinceMs) hi = mid;
+        else lo = mid + 1;
+      }
+      start = lo;
+    }
+    const end = limit === Infinity ? rows.length : start + offset + limit;
+    return rows.slice(start + offset, end).map(({ id }) => this.byId.get(id)!);
+  }
+}
+
+function compareIds(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

@@ -1,0 +1,267 @@
+// Versioned in-memory datasets, as a dataset sink writes them: root `_` properties other than
+// `_id`/`_deleted` are dropped, equal content (what the content hash stands for) means no new version, every
+// version gets the next `_updated` sequence number, and a log of versions lets readers
+// continue from an offset. Join indexes (`lookup(path, value)`) are built lazily per path and
+// kept up to date on every write, so hopping into a dataset that is being written stays cheap.
+import { createHash } from 'node:crypto';
+import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
+
+/** Canonical JSON text of a value: keys sorted, so key order never changes the hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (Array.isArray(value)) {
+        let s = '[';
+        for (let i = 0; i < value.length; i++) s += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+        return `${s}]`;
+      }
+      const keys = Object.keys(value).sort();
+      let s = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+        first = false;
+      }
+      return `${s}}`;
+    }
+    default:
+      return 'null';
+  }
+}
+
+/** The entity as a dataset stores it: root `_` properties other than `_id` and `_deleted` dropped. */
+export function storedForm(entity: Entity): Entity {
+  const out: Entity = {};
+  for (const key of Object.keys(entity)) {
+    if (key.charCodeAt(0) === 95 /* _ */ && key !== '_id' && key !== '_deleted') continue;
+    const v = entity[key];
+    if (v === undefined) continue;
+    // `_deleted` counts only when true (any other value means "not deleted").
+    if (key === '_deleted' && v !== true) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+export const contentHash = (stored: Entity): string => createHash('sha1').update(canonicalJson(stored)).digest('base64');
+
+/**
+ * Content equality of two stored entities (key order ignored; the generated root `_updated`
+ * does not count): the same answer as comparing their content hashes, without serialising
+ * and hashing every version written.
+ */
+export function sameContent(a: unknown, b: unknown, root = true): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i], false)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined || (root && k === '_updated')) continue;
+    n++;
+    if (!sameContent(v, y[k], false)) return false;
+  }
+  let m = 0;
+  for (const k in y) if (y[k] !== undefined && !(root && k === '_updated')) m++;
+  return n === m;
+}
+
+/** One stored version. `entity` carries `_id`, `_updated` (and `_deleted` when deleted). */
+export interface Version {
+  readonly seq: number;
+  /** Engine-wide write order (merge_datasets `latest` compares it like `_ts`). */
+  readonly ts: number;
+  readonly id: string;
+  readonly entity: Entity;
+  /** The version this one replaced (undefined for the first). */
+  readonly previous: Version | undefined;
+}
+
+export type WriteResult = 'new' | 'unchanged' | 'deleted' | 'ignored';
+
+/** A shared counter so every dataset's versions can be ordered against each other. */
+export interface WriteClock {
+  next(): number;
+}
+
+export class Dataset implements DatasetView {
+  private readonly latest = new Map<string, Version>();
+  /** Every version in write order; `log[i].seq === i + 1`. */
+  private readonly log: Version[] = [];
+  /** path → join key → ids of non-deleted entities having that value at path. */
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
+  populated = false;
+
+  constructor(
+    readonly id: string,
+    private readonly clock: WriteClock = counterClock(),
+  ) {}
+
+  /** Highest `_updated` so far (0 when empty). */
+  get offset(): number {
+    return this.log.length;
+  }
+
+  /** Number of entities (latest versions, deleted included). */
+  get size(): number {
+    return this.latest.size;
+  }
+
+  /**
+   * Writes one entity the way a dataset sink does. `_filtered: true` deletes an existing
+   * entity (and is ignored when there is none); an unchanged entity is not a new version.
+   */
+  write(entity: Entity): WriteResult {
+    const id = entity._id;
+    if (typeof id !== 'string') throw new Error(`dataset ${this.id}: entity without a string _id`);
+    const current = this.latest.get(id);
+    let stored: Entity;
+    if (entity._filtered === true) {
+      if (!current || current.entity._deleted === true) return 'ignored';
+      stored = { ...storedForm(entity), _deleted: true };
+    } else stored = storedForm(entity);
+    if (current && sameContent(current.entity, stored)) return 'unchanged';
+    const seq = this.log.length + 1;
+    stored._updated = seq;
+    const version: Version = { seq, ts: this.clock.next(), id, previous: current, entity: stored };
+    this.log.push(version);
+    this.latest.set(id, version);
+    this.reindex(current?.entity, version.entity, id);
+    return stored._deleted === true ? 'deleted' : 'new';
+  }
+
+  /** Marks an entity deleted (deletion tracking); no-op when absent or already deleted. */
+  delete(id: string): boolean {
+    const current = this.latest.get(id);
+    if (!current || current.entity._deleted === true) return false;
+    return this.write({ ...current.entity, _deleted: true }) === 'deleted';
+  }
+
+  get(id: string): Entity | undefined {
+    return this.latest.get(id)?.entity;
+  }
+
+  version(id: string): Version | undefined {
+    return this.latest.get(id);
+  }
+
+  /** Latest version of every entity, in first-write order. */
+  all(): Iterable<Entity> {
+    const it = this.latest.values();
+    return {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          const r = it.next();
+          return r.done ? { done: true as const, value: undefined } : { done: false as const, value: r.value.entity };
+        },
+      }),
+    };
+  }
+
+  /** Latest entities that are not deleted. */
+  *live(): Iterable<Entity> {
+    for (const v of this.latest.values()) if (v.entity._deleted !== true) yield v.entity;
+  }
+
+  /** Versions written after `offset` (exclusive), oldest first. */
+  *versionsSince(offset: number): Iterable<Version> {
+    for (let i = Math.max(0, offset); i < this.log.length; i++) yield this.log[i]!;
+  }
+
+  /**
+   * Entities changed after `offset`: each changed id once, at its latest version (what a
+   * dataset source with `include_previous_versions: false` reads).
+   */
+  *changedSince(offset: number): Iterable<Version> {
+    for (let i = Math.max(0, offset); i < this.log.length; i++) {
+      const v = this.log[i]!;
+      if (this.latest.get(v.id) === v) yield v;
+    }
+  }
+
+  ids(): Iterable<string> {
+    return this.latest.keys();
+  }
+
+  lookup(path: string, value: unknown): Entity[] {
+    if (value === null || value === undefined) return [];
+    let index = this.indexes.get(path);
+    if (!index) index = this.buildIndex(path);
+    const ids = index.get(joinKey(value));
+    if (!ids || ids.size === 0) return [];
+    const out: Entity[] = [];
+    for (const id of ids) out.push(this.latest.get(id)!.entity);
+    return out;
+  }
+
+  private buildIndex(path: string): Map<string, Set<string>> {
+    const index = new Map<string, Set<string>>();
+    for (const [id, v] of this.latest) if (v.entity._deleted !== true) addKeys(index, path, v.entity, id);
+    this.indexes.set(path, index);
+    return index;
+  }
+
+  private reindex(before: Entity | undefined, after: Entity, id: string): void {
+    for (const [path, index] of this.indexes) {
+      if (before && before._deleted !== true) {
+        for (const v of entityPathValues(before, path)) index.get(joinKey(v))?.delete(id);
+      }
+      if (after._deleted !== true) addKeys(index, path, after, id);
+    }
+  }
+}
+
+function addKeys(index: Map<string, Set<string>>, path: string, entity: Entity, id: string): void {
+  for (const v of entityPathValues(entity, path)) {
+    const k = joinKey(v);
+    const bucket = index.get(k);
+    if (bucket) bucket.add(id);
+    else index.set(k, new Set([id]));
+  }
+}
+
+export function counterClock(): WriteClock {
+  let n = 0;
+  return { next: () => ++n };
+}
+
+/** Every dataset of one simulation, created on first use. */
+export class DatasetStore {
+  private readonly datasets = new Map<string, Dataset>();
+  private readonly clock = counterClock();
+
+  get(id: string): Dataset {
+    let d = this.datasets.get(id);
+    if (!d) {
+      d = new Dataset(id, this.clock);
+      this.datasets.set(id, d);
+    }
+    return d;
+  }
+
+  has(id: string): boolean {
+    return this.datasets.has(id);
+  }
+
+  /** Dataset ids, sorted. */
+  ids(): string[] {
+    return [...this.datasets.keys()].sort();
+  }
+}

@@ -1,0 +1,364 @@
+// One pipe at simulation time: its source (read incrementally), its transforms (compiled
+// once), and its sink. `run()` processes what is new since the last run — changed source
+// entities plus the ones whose hops saw a change — and writes the results.
+import {
+  applyNamespaces,
+  applyNsConfig,
+  compileDtl,
+  stripNamespaces,
+  type DtlContext,
+  type Entity,
+} from '../../dtl/index';
+import { SesamflowError } from '../../errors';
+import type { Dataset, DatasetStore } from './dataset';
+import { DependencyTracker } from './deps';
+import { MergeSource } from './merge';
+import type { RestSide, TemplateContext } from './rest-side';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface PipeEnvironment {
+  readonly store: DatasetStore;
+  readonly rest: RestSide;
+  readonly now: () => Date;
+  readonly uuid: () => string;
+  readonly env: Record<string, unknown>;
+  /** Node metadata default for `namespaced_identifiers`. */
+  readonly namespacedIdentifiers: boolean;
+}
+
+/** What one run of a pipe did. */
+export interface PipeRunResult {
+  pipe: string;
+  /** Source entities processed. */
+  read: number;
+  /** New versions written to the sink (deletes included). */
+  written: number;
+}
+
+type Step = (entity: Entity) => Entity[];
+
+/** Datasets a DTL rules object reads through hops, apply-hops and lookup-entity. */
+export function hopDatasets(raw: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(raw)) {
+    const fn = raw[0];
+    if (fn === 'hops' || fn === 'apply-hops') {
+      for (const spec of raw.slice(fn === 'hops' ? 1 : 2))
+        if (isObject(spec) && Array.isArray(spec.datasets))
+          for (const d of spec.datasets) if (typeof d === 'string') out.add(d.trim().split(/\s+/)[0]!);
+    }
+    if (fn === 'lookup-entity' && typeof raw[1] === 'string') out.add(raw[1]);
+    for (const x of raw) hopDatasets(x, out);
+  } else if (isObject(raw)) for (const v of Object.values(raw)) hopDatasets(v, out);
+  return out;
+}
+
+const resolveEnv = (v: unknown, env: Record<string, unknown>): unknown =>
+  typeof v === 'string' ? v.replace(/\$ENV\(([^)]+)\)/g, (_m, name: string) => String(env[name] ?? '')) : v;
+
+export class Pipe {
+  readonly id: string;
+  readonly source: Json;
+  readonly sinkDataset: string | undefined;
+  /** Datasets read through the source (strong dependencies). */
+  readonly sourceDatasets: string[];
+  /** Datasets read through hops (strong) and template share datasets (weak: run after). */
+  readonly hopDatasets: string[];
+  readonly templateDatasets: string[];
+  /** True when a transform writes to a system (transform-share-rest). */
+  readonly writesSystem: boolean;
+
+  private readonly steps: Step[] = [];
+  private readonly deps: DependencyTracker;
+  private readonly dtlContext: DtlContext;
+  private readonly templateContext: TemplateContext;
+  private readonly merge: MergeSource | undefined;
+  private readonly batchSize: number;
+  private readonly deletionTracking: boolean;
+  private readonly initialOffset: string;
+  private readonly addNs: ReturnType<typeof applyNsConfig> | undefined;
+  private readonly removeNs: boolean;
+  private readonly restState: Record<string, unknown> = {};
+  private offsets = new Map<string, number>();
+
+  constructor(
+    readonly config: Json,
+    private readonly envm: PipeEnvironment,
+  ) {
+    this.id = String(config._id);
+    const fail = (msg: string) => new SesamflowError(`pipe ${this.id}: ${msg}`, 'input');
+    let source = config.source;
+    if (isObject(source) && source.type === 'conditional') {
+      const value = String(resolveEnv(source.condition, envm.env));
+      const alt = isObject(source.alternatives) ? source.alternatives[value] : undefined;
+      if (!isObject(alt)) throw fail(`conditional source has no alternative for "${value}"`);
+      source = alt;
+    }
+    if (!isObject(source)) throw fail('has no source');
+    this.source = source;
+
+    const sink = config.sink === undefined ? { type: 'dataset' } : config.sink;
+    if (!isObject(sink)) throw fail('sink must be an object');
+    if (sink.type === 'dataset') this.sinkDataset = typeof sink.dataset === 'string' ? sink.dataset : this.id;
+    else if (sink.type !== 'null') throw fail(`sink type "${String(sink.type)}" is not supported by the simulator (dataset, null)`);
+    this.deletionTracking = sink.deletion_tracking !== false;
+    this.initialOffset = typeof sink.set_initial_offset === 'string' ? sink.set_initial_offset : 'if-source-populated';
+    if (this.sinkDataset && this.initialOffset === 'onload') envm.store.get(this.sinkDataset).populated = true;
+    this.batchSize = typeof config.batch_size === 'number' && config.batch_size > 0 ? config.batch_size : 100;
+
+    const nsOn = typeof config.namespaced_identifiers === 'boolean' ? config.namespaced_identifiers : envm.namespacedIdentifiers;
+    const namespaces = isObject(config.namespaces) ? config.namespaces : {};
+    const propertyNs = typeof namespaces.property === 'string' ? namespaces.property : this.id;
+    const identityNs = typeof namespaces.identity === 'string' ? namespaces.identity : this.id;
+    const addDefault = nsOn && ['embedded', 'csv', 'sql', 'ldap', 'kafka', 'json', 'http_endpoint'].includes(String(source.type));
+    this.addNs =
+      (config.add_namespaces ?? addDefault) === true
+        ? applyNsConfig({ property_namespace: propertyNs, identity_namespace: identityNs })
+        : undefined;
+    this.removeNs = config.remove_namespaces === true;
+
+    this.deps = new DependencyTracker(new Set(this.sinkDataset ? [this.sinkDataset] : []));
+    const store = envm.store;
+    this.dtlContext = {
+      dataset: (id) => this.deps.view(store.get(id)),
+      now: envm.now,
+      uuid: envm.uuid,
+      namespaces: { enabled: nsOn, property: propertyNs, identity: identityNs },
+    };
+    this.templateContext = { pipeId: this.id, dataset: (id) => this.deps.view(store.get(id)), dtl: this.dtlContext };
+
+    // Source datasets.
+    const t = String(source.type);
+    switch (t) {
+      case 'dataset':
+        if (typeof source.dataset !== 'string') throw fail('dataset source needs "dataset"');
+        this.sourceDatasets = [source.dataset];
+        break;
+      case 'merge':
+        this.merge = new MergeSource(this.id, source as never, () => this.dtlContext);
+        this.sourceDatasets = [...this.merge.inputs];
+        break;
+      case 'merge_datasets':
+      case 'union_datasets':
+        if (!Array.isArray(source.datasets)) throw fail(`${t} source needs "datasets"`);
+        this.sourceDatasets = source.datasets.map(String);
+        if (t === 'union_datasets') throw fail('union_datasets sources are not supported by the simulator');
+        break;
+      case 'embedded':
+        if (!Array.isArray(source.entities)) throw fail('embedded source needs "entities"');
+        this.sourceDatasets = [];
+        break;
+      case 'rest':
+        this.sourceDatasets = [];
+        break;
+      default:
+        throw fail(`source type "${t}" is not supported by the simulator (dataset, merge, merge_datasets, embedded, rest, conditional)`);
+    }
+
+    // Transforms.
+    const transforms = config.transform === undefined ? [] : Array.isArray(config.transform) ? config.transform : [config.transform];
+    const hops = new Set<string>();
+    const templates = new Set<string>();
+    let writesSystem = false;
+    transforms.forEach((tr, i) => {
+      if (!isObject(tr)) throw fail(`transform [${i}] must be an object`);
+      const where = `transform${transforms.length > 1 ? `[${i}]` : ''}`;
+      switch (tr.type) {
+        case 'dtl': {
+          if (!isObject(tr.rules)) throw fail(`${where}: dtl transform needs "rules"`);
+          let compiled;
+          try {
+            compiled = compileDtl(tr as { rules: Json; id_required?: boolean });
+          } catch (error) {
+            if (error instanceof SesamflowError) throw new SesamflowError(`pipe ${this.id} ${where}: ${error.message}`, error.kind, error.details);
+            throw error;
+          }
+          hopDatasets(tr.rules, hops);
+          this.steps.push((e) => compiled.run(e, this.dtlContext));
+          break;
+        }
+        case 'template': {
+          const props = isObject(tr.properties) ? tr.properties : {};
+          if (typeof props.share_dataset === 'string') templates.add(props.share_dataset);
+          if (tr.template === 'transform-collect-rest') this.steps.push((e) => envm.rest.collect(props, [e], this.templateContext));
+          else if (tr.template === 'transform-share-rest') {
+            writesSystem = true;
+            this.steps.push((e) => envm.rest.share(props, e, this.templateContext));
+          }
+          else throw fail(`${where}: template "${String(tr.template)}" is not supported by the simulator`);
+          break;
+        }
+        case 'emit_children':
+          this.steps.push((e) => {
+            const kids = e.$children;
+            if (!Array.isArray(kids)) return [];
+            return kids.filter((k): k is Entity => isObject(k) && typeof k._id === 'string');
+          });
+          break;
+        default:
+          throw fail(`${where}: transform type "${String(tr.type)}" is not supported by the simulator (dtl, template, emit_children)`);
+      }
+    });
+    this.writesSystem = writesSystem;
+    this.hopDatasets = [...hops].sort();
+    this.templateDatasets = [...templates].filter((d) => d !== this.sinkDataset).sort();
+  }
+
+  get isRestSource(): boolean {
+    return this.source.type === 'rest';
+  }
+
+  private ds(id: string): Dataset {
+    return this.envm.store.get(id);
+  }
+
+  /** True when a run could do something (new input, hop changes, or a non-incremental source). */
+  pending(): boolean {
+    if (this.sinkDataset && this.initialOffset !== 'never' && !this.ds(this.sinkDataset).populated && this.sourcePopulated()) return true;
+    switch (this.source.type) {
+      case 'dataset': {
+        const id = this.sourceDatasets[0]!;
+        return this.ds(id).offset > (this.offsets.get(id) ?? 0) || this.deps.pending((d) => this.ds(d));
+      }
+      case 'merge':
+        return this.merge!.pending((d) => this.ds(d));
+      case 'merge_datasets':
+        return this.sourceDatasets.some((id) => this.ds(id).offset > (this.offsets.get(id) ?? 0));
+      default:
+        return true;
+    }
+  }
+
+  /** Source entities to process this run, and whether this is a full read (for deletion tracking). */
+  private read(): { entities: Entity[]; full: boolean } {
+    const s = this.source;
+    switch (s.type) {
+      case 'dataset': {
+        const id = this.sourceDatasets[0]!;
+        const ds = this.ds(id);
+        const from = this.offsets.get(id) ?? 0;
+        const dirty = this.deps.dirtySources((d) => this.ds(d));
+        const out: Entity[] = [];
+        const seen = new Set<string>();
+        for (const v of ds.changedSince(from)) {
+          seen.add(v.id);
+          out.push(v.entity);
+        }
+        this.offsets.set(id, ds.offset);
+        for (const sid of dirty) {
+          if (seen.has(sid)) continue;
+          const e = ds.get(sid);
+          if (e) out.push(e);
+        }
+        const entities = s.include_replaced === false ? out.filter((e) => e.$replaced !== true) : out;
+        return { entities, full: false };
+      }
+      case 'merge':
+        return { entities: this.merge!.read((d) => this.ds(d)), full: false };
+      case 'merge_datasets':
+        return { entities: this.readMergeDatasets(), full: false };
+      case 'embedded':
+        return { entities: (s.entities as unknown[]).filter(isObject), full: true };
+      case 'rest':
+        return { entities: this.envm.rest.readSource(this.id, s, this.restState), full: s.supports_since !== true };
+      default:
+        return { entities: [], full: false };
+    }
+  }
+
+  private readMergeDatasets(): Entity[] {
+    const changed = new Set<string>();
+    for (const id of this.sourceDatasets) {
+      const ds = this.ds(id);
+      for (const v of ds.changedSince(this.offsets.get(id) ?? 0)) changed.add(v.id);
+      this.offsets.set(id, ds.offset);
+    }
+    const strategy = this.source.strategy ?? 'latest';
+    const out: Entity[] = [];
+    for (const eid of changed) {
+      if (strategy === 'all') {
+        const merged: Entity = { _id: eid };
+        let live = false;
+        for (const id of this.sourceDatasets) {
+          const e = this.ds(id).get(eid);
+          if (e) merged[id] = e;
+          if (e && e._deleted !== true) live = true;
+        }
+        if (!live) merged._deleted = true;
+        out.push(merged);
+      } else {
+        let best: { ts: number; entity: Entity } | undefined;
+        for (const id of this.sourceDatasets) {
+          const v = this.ds(id).version(eid);
+          if (v && (!best || v.ts > best.ts)) best = { ts: v.ts, entity: v.entity };
+        }
+        if (best) out.push(best.entity);
+      }
+    }
+    return out;
+  }
+
+  /** A source counts as populated once its datasets are (non-dataset sources: after their first read). */
+  private sourcePopulated(): boolean {
+    return this.sourceDatasets.every((id) => this.ds(id).populated);
+  }
+
+  run(): PipeRunResult {
+    const sink = this.sinkDataset ? this.ds(this.sinkDataset) : undefined;
+    if (sink && this.initialOffset === 'initially') sink.populated = true;
+    const result = this.process(sink);
+    if (sink && (this.initialOffset === 'always' || (this.initialOffset === 'if-source-populated' && this.sourcePopulated()))) sink.populated = true;
+    return result;
+  }
+
+  private process(sink: Dataset | undefined): PipeRunResult {
+    const { entities, full } = this.read();
+    const result: PipeRunResult = { pipe: this.id, read: entities.length, written: 0 };
+    if (entities.length === 0 && !full) return result;
+    const seen = full && this.deletionTracking && sink ? new Set<string>() : undefined;
+    let batch: Entity[] = [];
+    const flush = () => {
+      if (sink)
+        for (const e of batch) {
+          seen?.add(String(e._id));
+          const r = sink.write(e);
+          if (r === 'new' || r === 'deleted') result.written++;
+        }
+      batch = [];
+    };
+    for (const entity of entities) {
+      const sourceId = typeof entity._id === 'string' ? entity._id : undefined;
+      if (sourceId !== undefined) this.deps.reset(sourceId);
+      this.deps.current = sourceId;
+      let out: Entity[] = [this.addNs ? applyNamespaces(entity, this.addNs) : entity];
+      try {
+        for (const step of this.steps) {
+          if (out.length === 1) out = step(out[0]!);
+          else {
+            const next: Entity[] = [];
+            for (const e of out) next.push(...step(e));
+            out = next;
+          }
+          if (out.length === 0) break;
+        }
+      } catch (error) {
+        const where = `pipe ${this.id}, source entity ${JSON.stringify(entity._id ?? null)}`;
+        if (error instanceof SesamflowError) throw new SesamflowError(`${where}: ${error.message}`, error.kind, error.details);
+        throw new SesamflowError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 'problems');
+      } finally {
+        this.deps.current = undefined;
+      }
+      for (const e of out) {
+        if (typeof e._id !== 'string') continue;
+        batch.push(this.removeNs ? (stripNamespaces(e) as Entity) : e);
+      }
+      if (batch.length >= this.batchSize) flush();
+    }
+    flush();
+    if (seen && sink) {
+      for (const id of [...sink.ids()]) if (!seen.has(id) && sink.delete(id)) result.written++;
+    }
+    return result;
+  }
+}

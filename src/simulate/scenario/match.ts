@@ -1,0 +1,44 @@
+// Deep subset matching of scenario `match` / `where` (DESIGN §7): every key given must be
+// present with an equal value; nested objects match by subset; lists match element by element
+// (same length, each element by subset); numbers compare by value. An expected `null` also
+// matches a missing key (the emulators use the same rule for `where`).
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function subsetMatches(actual: unknown, expected: unknown): boolean {
+  return mismatch(actual, expected, '') === undefined;
+}
+
+/** The first path where `actual` fails to match `expected`, with what was found; undefined when it matches. */
+export function mismatch(actual: unknown, expected: unknown, path = ''): string | undefined {
+  const here = path === '' ? '(record)' : path;
+  if (expected === null) return actual === null || actual === undefined ? undefined : `${here}: expected null, found ${show(actual)}`;
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return `${here}: expected a list, found ${show(actual)}`;
+    if (actual.length !== expected.length) return `${here}: expected ${expected.length} element(s), found ${actual.length}`;
+    for (let i = 0; i < expected.length; i++) {
+      const m = mismatch(actual[i], expected[i], `${path}[${i}]`);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (isRecord(expected)) {
+    if (!isRecord(actual)) return `${here}: expected an object, found ${show(actual)}`;
+    for (const [k, v] of Object.entries(expected)) {
+      const sub = path === '' ? k : `${path}.${k}`;
+      if (!(k in actual) && v !== null) return `${sub}: missing (expected ${show(v)})`;
+      const m = mismatch(actual[k], v, sub);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (typeof expected === 'number') {
+    return typeof actual === 'number' && actual === expected ? undefined : `${here}: expected ${show(expected)}, found ${show(actual)}`;
+  }
+  return actual === expected ? undefined : `${here}: expected ${show(expected)}, found ${show(actual)}`;
+}
+
+export function show(v: unknown, max = 80): string {
+  const s = v === undefined ? 'nothing' : JSON.stringify(v);
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -1,0 +1,222 @@
+// Scenario files (DESIGN §7): YAML 1.2 (core schema, so timestamps stay strings) with a name
+// and a list of steps. Every shape error names the file, the step (number and kind) and the
+// YAML line, and is an input error (exit 2).
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { inputError } from '../../errors';
+
+export type JsonRecord = Record<string, unknown>;
+/** system → datatype → T */
+export type PerStore<T> = Record<string, Record<string, T>>;
+
+export interface Expectation {
+  match: JsonRecord;
+  count: number;
+}
+
+export type Step =
+  | { kind: 'given'; line: number | undefined; records: PerStore<JsonRecord[]> }
+  | { kind: 'edit'; line: number | undefined; edits: PerStore<{ where: JsonRecord; set: JsonRecord }[]> }
+  | { kind: 'delete'; line: number | undefined; deletes: PerStore<{ where: JsonRecord }[]> }
+  | { kind: 'sync'; line: number | undefined; expectWrites: Record<string, number> | undefined; maxRounds: number | undefined }
+  | { kind: 'expect'; line: number | undefined; expectations: PerStore<Expectation[] | 'none'> };
+
+export type StepKind = Step['kind'];
+export const STEP_KINDS: readonly StepKind[] = ['given', 'edit', 'delete', 'sync', 'expect'];
+
+export interface Scenario {
+  file: string;
+  name: string;
+  pending: string | undefined;
+  steps: Step[];
+}
+
+/** Store names per system: what `given`, `edit`, `delete` and `expect` may name. */
+export type KnownStores = Record<string, readonly string[]>;
+
+const isRecord = (v: unknown): v is JsonRecord => v !== null && typeof v === 'object' && !Array.isArray(v);
+const describe = (v: unknown): string =>
+  v === null || v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
+
+class Located {
+  private readonly counter: LineCounter;
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    counter: LineCounter,
+  ) {
+    this.counter = counter;
+  }
+
+  /** 1-based line of the node at `path` (or of the nearest ancestor that exists). */
+  line(path: (string | number)[]): number | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return this.counter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  error(path: (string | number)[], message: string, step?: { index: number; kind: string }): Error {
+    const line = this.line(path);
+    const where = [this.file, step ? `step ${step.index + 1} (${step.kind})` : undefined, line !== undefined ? `line ${line}` : undefined]
+      .filter(Boolean)
+      .join(': ');
+    return inputError(`${where}: ${message}`);
+  }
+}
+
+/** Parses and checks one scenario file's text. Throws an input error (exit 2) on any problem. */
+export function parseScenario(text: string, file: string, stores: KnownStores): Scenario {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.2', schema: 'core', lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line ?? (e.pos ? counter.linePos(e.pos[0]).line : undefined);
+    throw inputError(`${file}${line !== undefined ? `: line ${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const loc = new Located(file, doc, counter);
+  const root: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (!isRecord(root)) throw loc.error([], `a scenario must be a mapping with "name" and "steps", found ${describe(root)}`);
+  const unknownTop = Object.keys(root).filter((k) => !['name', 'description', 'pending', 'steps'].includes(k));
+  if (unknownTop.length > 0)
+    throw loc.error([unknownTop[0]!], `unknown top-level key "${unknownTop[0]}" (allowed: name, description, pending, steps)`);
+  if (root.name !== undefined && typeof root.name !== 'string') throw loc.error(['name'], `"name" must be a string, found ${describe(root.name)}`);
+  if (root.pending !== undefined && (typeof root.pending !== 'string' || root.pending.trim() === ''))
+    throw loc.error(['pending'], `"pending" must be a non-empty string giving the reason, found ${describe(root.pending)}`);
+  if (!Array.isArray(root.steps) || root.steps.length === 0)
+    throw loc.error(['steps'], `"steps" must be a non-empty list of steps, found ${describe(root.steps)}`);
+
+  const steps = root.steps.map((raw, index) => parseStep(raw, index, loc, stores));
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return { file, name: typeof root.name === 'string' ? root.name : base.replace(/\.ya?ml$/, ''), pending: root.pending as string | undefined, steps };
+}
+
+function parseStep(raw: unknown, index: number, loc: Located, stores: KnownStores): Step {
+  const at = ['steps', index];
+  if (!isRecord(raw)) throw loc.error(at, `a step must be a mapping with one of ${STEP_KINDS.join(', ')}, found ${describe(raw)}`, { index, kind: '?' });
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) {
+    throw loc.error(at, `a step must have exactly one kind (${STEP_KINDS.join(', ')}), found ${keys.length === 0 ? 'none' : keys.join(', ')}`, {
+      index,
+      kind: keys.join('+') || '?',
+    });
+  }
+  const kind = keys[0]!;
+  const body = raw[kind];
+  const step = { index, kind };
+  const fail = (path: (string | number)[], message: string) => loc.error([...at, kind, ...path], message, step);
+  const line = loc.line(at);
+  switch (kind) {
+    case 'given':
+      return { kind, line, records: perStore(body, fail, stores, (v, p) => recordList(v, p, fail)) };
+    case 'edit':
+      return {
+        kind,
+        line,
+        edits: perStore(body, fail, stores, (v, p) =>
+          list(v, p, fail, (item, ip) => {
+            const m = exactKeys(item, ip, fail, ['where', 'set'], ['where', 'set']);
+            return { where: mapping(m.where, [...ip, 'where'], fail, 'where'), set: mapping(m.set, [...ip, 'set'], fail, 'set') };
+          }),
+        ),
+      };
+    case 'delete':
+      return {
+        kind,
+        line,
+        deletes: perStore(body, fail, stores, (v, p) =>
+          list(v, p, fail, (item, ip) => {
+            const m = exactKeys(item, ip, fail, ['where'], ['where']);
+            return { where: mapping(m.where, [...ip, 'where'], fail, 'where') };
+          }),
+        ),
+      };
+    case 'sync': {
+      if (body === null || body === undefined) return { kind, line, expectWrites: undefined, maxRounds: undefined };
+      const m = exactKeys(body, [], fail, ['expect_writes', 'max_rounds'], []);
+      let expectWrites: Record<string, number> | undefined;
+      if (m.expect_writes !== undefined) {
+        const w = mapping(m.expect_writes, ['expect_writes'], fail, 'expect_writes');
+        expectWrites = {};
+        for (const [sys, n] of Object.entries(w)) {
+          if (!(sys in stores)) throw fail(['expect_writes', sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
+          if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+            throw fail(['expect_writes', sys], `expect_writes.${sys} must be a whole number >= 0, found ${describe(n)}`);
+          expectWrites[sys] = n;
+        }
+      }
+      let maxRounds: number | undefined;
+      if (m.max_rounds !== undefined) {
+        if (typeof m.max_rounds !== 'number' || !Number.isInteger(m.max_rounds) || m.max_rounds < 1)
+          throw fail(['max_rounds'], `max_rounds must be a whole number >= 1, found ${describe(m.max_rounds)}`);
+        maxRounds = m.max_rounds;
+      }
+      return { kind, line, expectWrites, maxRounds };
+    }
+    case 'expect':
+      return {
+        kind,
+        line,
+        expectations: perStore(body, fail, stores, (v, p) => {
+          if (isRecord(v)) {
+            const m = exactKeys(v, p, fail, ['none'], ['none']);
+            if (m.none !== true) throw fail([...p, 'none'], `"none" must be true, found ${describe(m.none)}`);
+            return 'none' as const;
+          }
+          return list(v, p, fail, (item, ip) => {
+            const m = exactKeys(item, ip, fail, ['match', 'count'], ['match']);
+            const count = m.count ?? 1;
+            if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+              throw fail([...ip, 'count'], `count must be a whole number >= 0, found ${describe(m.count)}`);
+            return { match: mapping(m.match, [...ip, 'match'], fail, 'match'), count };
+          });
+        }),
+      };
+    default:
+      throw loc.error([...at, kind], `unknown step kind "${kind}" (known: ${STEP_KINDS.join(', ')})`, step);
+  }
+}
+
+type Fail = (path: (string | number)[], message: string) => Error;
+
+function perStore<T>(body: unknown, fail: Fail, stores: KnownStores, each: (v: unknown, path: (string | number)[]) => T): PerStore<T> {
+  if (!isRecord(body) || Object.keys(body).length === 0)
+    throw fail([], `expected a mapping of system → datatype → entries, found ${describe(body)}`);
+  const out: PerStore<T> = {};
+  for (const [sys, perDt] of Object.entries(body)) {
+    const known = stores[sys];
+    if (!known) throw fail([sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
+    if (!isRecord(perDt) || Object.keys(perDt).length === 0) throw fail([sys], `expected a mapping of ${sys} datatypes, found ${describe(perDt)}`);
+    out[sys] = {};
+    for (const [dt, v] of Object.entries(perDt)) {
+      if (!known.includes(dt)) throw fail([sys, dt], `unknown datatype "${dt}" for system ${sys} (known: ${known.join(', ')})`);
+      out[sys][dt] = each(v, [sys, dt]);
+    }
+  }
+  return out;
+}
+
+function list<T>(v: unknown, path: (string | number)[], fail: Fail, each: (item: unknown, path: (string | number)[]) => T): T[] {
+  if (!Array.isArray(v)) throw fail(path, `${path.join('.')}: expected a list, found ${describe(v)}`);
+  return v.map((item, i) => each(item, [...path, i]));
+}
+
+function recordList(v: unknown, path: (string | number)[], fail: Fail): JsonRecord[] {
+  return list(v, path, fail, (item, ip) => {
+    if (!isRecord(item)) throw fail(ip, `${path.join('.')}[${String(ip[ip.length - 1])}]: a record must be a mapping, found ${describe(item)}`);
+    return item;
+  });
+}
+
+function exactKeys(v: unknown, path: (string | number)[], fail: Fail, allowed: string[], required: string[]): JsonRecord {
+  const label = path.length > 0 ? `${path.join('.')}: ` : '';
+  if (!isRecord(v)) throw fail(path, `${label}expected a mapping with ${allowed.join(', ')}, found ${describe(v)}`);
+  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw fail([...path, k], `${label}unknown key "${k}" (allowed: ${allowed.join(', ')})`);
+  for (const k of required) if (v[k] === undefined) throw fail(path, `${label}"${k}" is required`);
+  return v;
+}
+
+function mapping(v: unknown, path: (string | number)[], fail: Fail, what: string): JsonRecord {
+  if (!isRecord(v)) throw fail(path, `"${what}" must be a mapping of fields, found ${describe(v)}`);
+  return v;
+}

@@ -1,0 +1,55 @@
+// The world a scenario runs in: the emulated CRM and PowerOffice systems on the scenario's
+// logical clock, and the REST side (sources and template transforms) that talks to them.
+import { inputError } from '../../errors';
+import { LogicalClock } from '../clock';
+import { createEmulators } from '../emulators/index';
+import type { EmulatedSystem } from '../emulators/types';
+import type { RestSide } from '../engine/rest-side';
+import { collectRestTemplate, readRestSource, shareRestTemplate } from '../rest/index';
+import type { RestWorld } from '../rest/operation';
+import type { KnownStores } from './parse';
+import type { SimConfig, World, WorldFactory } from './run';
+
+/** The REST side over emulated systems and the config's `system:rest` entities. */
+export function restSide(systems: Map<string, EmulatedSystem>, config: SimConfig): RestSide {
+  const configs = new Map(config.systems.map((s) => [String(s._id), s]));
+  const world: RestWorld = {
+    system: (id) => {
+      const s = systems.get(id);
+      if (!s) throw inputError(`system "${id}" is not emulated (emulated: ${[...systems.keys()].join(', ')})`);
+      return s;
+    },
+    config: (id) => {
+      const c = configs.get(id);
+      if (!c) throw inputError(`system "${id}" is not in the config`);
+      return c;
+    },
+  };
+  return {
+    readSource: (_pipeId, source, state) => {
+      const result = readRestSource(source, world, state as { since?: string });
+      if (result.since !== undefined) state.since = result.since;
+      return result.entities;
+    },
+    collect: (properties, entities, ctx) => collectRestTemplate(properties, entities, { world, dataset: (id) => ctx.dataset(id) }),
+    share: (properties, entity, ctx) => {
+      const out = shareRestTemplate(properties, entity, { world, dataset: (id) => ctx.dataset(id), dtlContext: ctx.dtl });
+      return out ? [out] : [];
+    },
+    writes: () => Object.fromEntries([...systems].map(([id, s]) => [id, s.writes])),
+  };
+}
+
+/** The default world for a config: the emulators behind the config's systems. */
+export function defaultWorldFactory(config: SimConfig, options: { log?: boolean } = {}): WorldFactory {
+  return (clock) => {
+    const systems = createEmulators(clock, { log: options.log ?? true });
+    return { systems: Object.fromEntries(systems), rest: restSide(systems, config) };
+  };
+}
+
+/** Store names per system, read off a world made on a throw-away clock. */
+export function knownStores(factory: WorldFactory): KnownStores {
+  const world: World = factory(new LogicalClock());
+  return Object.fromEntries(Object.entries(world.systems).map(([id, s]) => [id, [...s.datatypes]]));
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Dataset, canonicalJson, contentHash, sameContent, storedForm } from '../../../src/simulate/engine/dataset';
+
+describe('Dataset', () => {
+  it('hashes content independent of key order and ignores generated root _ properties', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, 2], c: null } })).toBe('{"a":{"c":null,"d":[1,2]},"b":1}');
+    expect(contentHash(storedForm({ _id: 'x', a: 1, b: 2 }))).toBe(contentHash(storedForm({ b: 2, a: 1, _id: 'x', _updated: 7, _tmp: 'scratch' })));
+  });
+
+  it('compares content like the hash does: key order ignored, values and list order not', () => {
+    const cases: [unknown, unknown][] = [
+      [{ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 }],
+      [{ a: 1 }, { a: 1, b: 1 }],
+      [{ a: [1, 2] }, { a: [2, 1] }],
+      [{ a: null }, { a: 0 }],
+      [{ a: {} }, { a: [] }],
+      [{ a: '1' }, { a: 1 }],
+    ];
+    for (const [x, y] of cases) expect(sameContent(x, y)).toBe(canonicalJson(x) === canonicalJson(y));
+  });
+
+  it('strips root _ properties except _id and _deleted, keeps nested ones', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', _tmp: 1, _ts: 5, x: { _inner: 1 }, _deleted: false });
+    const e = ds.get('a')!;
+    expect(e._tmp).toBeUndefined();
+    expect(e._ts).toBeUndefined();
+    expect(e._deleted).toBeUndefined();
+    expect(e.x).toEqual({ _inner: 1 });
+    expect(e._updated).toBe(1);
+  });
+
+  it('writes a new version only when the content changed', () => {
+    const ds = new Dataset('d');
+    expect(ds.write({ _id: 'a', v: 1 })).toBe('new');
+    expect(ds.write({ v: 1, _id: 'a', _scratch: true })).toBe('unchanged');
+    expect(ds.offset).toBe(1);
+    expect(ds.write({ _id: 'a', v: 2 })).toBe('new');
+    expect(ds.offset).toBe(2);
+    expect(ds.get('a')!._updated).toBe(2);
+    expect(ds.version('a')!.previous!.entity.v).toBe(1);
+  });
+
+  it('_filtered deletes an existing entity and is ignored otherwise', () => {
+    const ds = new Dataset('d');
+    expect(ds.write({ _id: 'a', v: 1, _filtered: true })).toBe('ignored');
+    expect(ds.size).toBe(0);
+    ds.write({ _id: 'a', v: 1 });
+    expect(ds.write({ _id: 'a', v: 1, _filtered: true })).toBe('deleted');
+    expect(ds.get('a')!._deleted).toBe(true);
+    expect(ds.write({ _id: 'a', v: 1, _filtered: true })).toBe('ignored');
+  });
+
+  it('reads changes since an offset, each id once at its latest version', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', v: 1 });
+    ds.write({ _id: 'b', v: 1 });
+    ds.write({ _id: 'a', v: 2 });
+    expect([...ds.changedSince(0)].map((v) => [v.id, v.entity.v])).toEqual([
+      ['b', 1],
+      ['a', 2],
+    ]);
+    expect([...ds.changedSince(2)].map((v) => v.id)).toEqual(['a']);
+    expect([...ds.changedSince(3)]).toEqual([]);
+  });
+
+  it('keeps lookup indexes up to date and never indexes deleted entities', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', refs: ['x', 'y'] });
+    ds.write({ _id: 'b', refs: 'y' });
+    expect(ds.lookup('refs', 'y').map((e) => e._id)).toEqual(['a', 'b']);
+    ds.write({ _id: 'a', refs: ['x'] });
+    expect(ds.lookup('refs', 'y').map((e) => e._id)).toEqual(['b']);
+    expect(ds.lookup('refs', 'x').map((e) => e._id)).toEqual(['a']);
+    ds.write({ _id: 'b', refs: 'y', _deleted: true });
+    expect(ds.lookup('refs', 'y')).toEqual([]);
+    expect(ds.lookup('refs', null)).toEqual([]);
+  });
+
+  it('delete() marks an entity deleted once', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', v: 1 });
+    expect(ds.delete('a')).toBe(true);
+    expect(ds.delete('a')).toBe(false);
+    expect(ds.get('a')).toMatchObject({ _id: 'a', v: 1, _deleted: true });
+  });
+});
