@@ -2,8 +2,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
+import { runCli as runCliIn } from '../helpers/cli';
 
 const created: string[] = [];
 
@@ -23,18 +22,8 @@ export async function cleanupProjects(): Promise<void> {
   while (created.length > 0) await rm(created.pop()!, { recursive: true, force: true });
 }
 
-export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: process.cwd(), env: {}, color: false };
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'sesamflow', ...args], io);
-    return { code, out, err };
-  } finally {
-    process.exitCode = undefined;
-  }
-}
+/** The in-process CLI runner of test/helpers, with this suite's variadic call style. */
+export const runCli = (...args: string[]) => runCliIn(args, process.cwd());
 
 /** A valid connector-style project: a REST system, collect/global/transform/share pipes. */
 export function validProject(): Record<string, unknown> {
