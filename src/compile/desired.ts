@@ -129,8 +129,9 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         const fromY = d.first(d.T(resolved, 'id'));
         const current = read(x, pathOn(m, into));
         const path = pathOn(m, into);
-        // An owner given only on insert keeps its value once the record exists (no move).
-        const fixed = into === 'erp' && m.erpInsertOnly === true;
+        // An owner PowerOffice takes only on insert cannot move there, so neither side's record
+        // follows the other once it exists: PowerOffice keeps its owner, the CRM keeps a move.
+        const fixed = m.erpInsertOnly === true;
         set(path, fixed ? d.coalesce(current, fromY) : m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
         // Held back until the referenced record exists in the target; a reference the target
         // requires (declared, or required by its write schema) holds the record back even when empty.
