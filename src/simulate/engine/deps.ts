@@ -128,6 +128,11 @@ export class DependencyTracker {
     return dirty;
   }
 
+  /** Offsets the tracker has turned into re-runs so far (what it still needs from each dataset). */
+  readOffsets(into: (dataset: string, offset: number) => void): void {
+    for (const [id, o] of this.offsets) into(id, o);
+  }
+
   /** Starts tracking `dataset` from its current offset (called before a pipe's first lookups). */
   touch(dataset: Dataset): void {
     if (!this.offsets.has(dataset.id)) this.offsets.set(dataset.id, dataset.offset);

@@ -130,7 +130,19 @@ export class Engine {
       if (run.written > 0 || systemWrites > 0) changed.push(pipe.id);
       if (run.read > 0 || run.written > 0) this.options.onPipeRun?.(round, run);
     }
+    this.trimDatasets();
     return { round, runs, changed, writes: diff(before, this.systemWrites()) };
+  }
+
+  /** Drops dataset versions every reader is past, so long syncs do not keep every version alive. */
+  private trimDatasets(): void {
+    const needed = new Map<string, number>();
+    const note = (id: string, offset: number) => needed.set(id, Math.min(needed.get(id) ?? Infinity, offset));
+    for (const p of this.pipes) p.readOffsets(note);
+    for (const id of this.datasets.ids()) {
+      const d = this.datasets.get(id);
+      d.trim(needed.get(id) ?? d.offset);
+    }
   }
 
   /** Rounds until nothing changes; fails after `maxRounds` naming the pipes still changing. */

@@ -35,8 +35,16 @@ interface Node {
   alias: number;
   id: string;
   entity: Entity;
-  /** Join keys per rule side: `${rule}:${0|1}` → keys. */
-  keys: Map<string, string[]>;
+  /** Join keys per rule side this node is on. */
+  keys: SideKeys[];
+}
+
+interface SideKeys {
+  /** Index of this side: join key → node keys. */
+  own: Map<string, Set<string>>;
+  /** Index of the other side of the same rule (where matches are found). */
+  other: Map<string, Set<string>>;
+  keys: string[];
 }
 
 const nodeKey = (alias: number, id: string) => `${alias}\u0000${id}`;
@@ -85,8 +93,8 @@ export class MergeSource {
 
   private readonly offsets: number[];
   private readonly nodes = new Map<string, Node>();
-  /** `${rule}:${side}` → join key → node keys. */
-  private readonly index = new Map<string, Map<string, Set<string>>>();
+  /** Per rule: [left side index, right side index], join key → node keys. */
+  private readonly index: [Map<string, Set<string>>, Map<string, Set<string>>][] = [];
   /** node key → merged `_id` it was last emitted under. */
   private readonly outputOf = new Map<string, string>();
   /** merged `_id` → node keys of that component. */
@@ -124,7 +132,10 @@ export class MergeSource {
       if (!Array.isArray(set)) throw new SesamflowError(`pipe ${pipeId}: equality_sets entries must be lists of alias paths`, 'input');
       for (let i = 0; i + 1 < set.length; i++) eqs.push(['eq', set[i], set[i + 1]]);
     }
-    for (const eq of eqs) this.rules.push({ left: this.side(eq[1]), right: this.side(eq[2]) });
+    for (const eq of eqs) {
+      this.rules.push({ left: this.side(eq[1]), right: this.side(eq[2]) });
+      this.index.push([new Map(), new Map()]);
+    }
   }
 
   private side(raw: unknown): Side {
@@ -148,6 +159,11 @@ export class MergeSource {
 
   get inputs(): readonly string[] {
     return this.datasetIds;
+  }
+
+  /** Offsets this source has read its inputs up to (what it still needs from each). */
+  readOffsets(into: (dataset: string, offset: number) => void): void {
+    this.datasetIds.forEach((id, i) => into(id, this.offsets[i]!));
   }
 
   /** True when some input has versions this source has not read yet. */
@@ -174,10 +190,11 @@ export class MergeSource {
           deletedOut.push({ alias, entity: v.entity });
           continue;
         }
-        const node: Node = { key, alias, id: v.id, entity: v.entity, keys: new Map() };
+        const node: Node = { key, alias, id: v.id, entity: v.entity, keys: [] };
         this.rules.forEach((r, ri) => {
-          if (r.left.alias === alias) node.keys.set(`${ri}:0`, r.left.values(v.entity).map(joinKey));
-          if (r.right.alias === alias) node.keys.set(`${ri}:1`, r.right.values(v.entity).map(joinKey));
+          const [left, right] = this.index[ri]!;
+          if (r.left.alias === alias) node.keys.push({ own: left, other: right, keys: r.left.values(v.entity).map(joinKey) });
+          if (r.right.alias === alias) node.keys.push({ own: right, other: left, keys: r.right.values(v.entity).map(joinKey) });
         });
         this.nodes.set(key, node);
         this.indexNode(node);
@@ -210,10 +227,7 @@ export class MergeSource {
         comp.push(node);
         const prev = this.outputOf.get(node.key);
         if (prev !== undefined) oldIds.add(prev);
-        for (const [sideKey, keys] of node.keys) {
-          const [ri, s] = sideKey.split(':');
-          const other = this.index.get(`${ri}:${s === '0' ? '1' : '0'}`);
-          if (!other) continue;
+        for (const { other, keys } of node.keys) {
           for (const k of keys)
             for (const m of other.get(k) ?? [])
               if (!visited.has(m)) {
@@ -234,10 +248,7 @@ export class MergeSource {
       const merged = this.mergeEntities(comp);
       const id = merged._id as string;
       newIds.add(id);
-      this.members.set(
-        id,
-        comp.map((n) => n.key),
-      );
+      this.members.set(id, comp.map((n) => n.key));
       for (const n of comp) this.outputOf.set(n.key, id);
       out.push(merged);
     }
@@ -257,9 +268,7 @@ export class MergeSource {
   }
 
   private indexNode(node: Node): void {
-    for (const [sideKey, keys] of node.keys) {
-      let idx = this.index.get(sideKey);
-      if (!idx) this.index.set(sideKey, (idx = new Map()));
+    for (const { own: idx, keys } of node.keys) {
       for (const k of keys) {
         const bucket = idx.get(k);
         if (bucket) bucket.add(node.key);
@@ -269,9 +278,7 @@ export class MergeSource {
   }
 
   private unindex(node: Node): void {
-    for (const [sideKey, keys] of node.keys) {
-      const idx = this.index.get(sideKey);
-      if (!idx) continue;
+    for (const { own: idx, keys } of node.keys) {
       for (const k of keys) {
         const bucket = idx.get(k);
         if (!bucket) continue;

@@ -80,7 +80,7 @@ export class Pipe {
   private readonly addNs: ReturnType<typeof applyNsConfig> | undefined;
   private readonly removeNs: boolean;
   private readonly restState: Record<string, unknown> = {};
-  private offsets = new Map<string, number>();
+  private readonly offsets = new Map<string, number>();
 
   constructor(
     readonly config: Json,
@@ -203,6 +203,13 @@ export class Pipe {
     this.writesSystem = writesSystem;
     this.hopDatasets = [...hops].sort();
     this.templateDatasets = [...templates].filter((d) => d !== this.sinkDataset).sort();
+  }
+
+  /** Reports, per dataset, the offset this pipe has read up to (older versions it no longer needs). */
+  readOffsets(into: (dataset: string, offset: number) => void): void {
+    for (const id of this.sourceDatasets) if (this.source.type !== 'merge') into(id, this.offsets.get(id) ?? 0);
+    this.merge?.readOffsets(into);
+    this.deps.readOffsets(into);
   }
 
   get isRestSource(): boolean {

@@ -174,6 +174,12 @@ export function runScenario(scenario: Scenario, config: SimConfig, makeWorld: Wo
       options.onStep?.(scenario, i);
     } catch (error) {
       if (!(error instanceof StepError) && !(error instanceof SesamflowError)) throw error;
+      // A record the emulated system cannot take at all (e.g. a contact person without its
+      // ContactId) is a bad scenario file, not a failed scenario.
+      if (error instanceof SesamflowError && error.kind === 'input' && step.kind !== 'sync' && step.kind !== 'expect') {
+        const where = [scenario.file, `step ${i + 1} (${step.kind})`, step.line !== undefined ? `line ${step.line}` : undefined].filter(Boolean).join(': ');
+        throw new SesamflowError(`${where}: ${error.message}`, 'input', error.details);
+      }
       const details = error instanceof StepError ? error.details : [...error.details];
       return {
         ...base,

@@ -33,11 +33,14 @@ describe('Dataset', () => {
   it('writes a new version only when the content changed', () => {
     const ds = new Dataset('d');
     expect(ds.write({ _id: 'a', v: 1 })).toBe('new');
-    expect(ds.write({ v: 1, _id: 'a', _scratch: true })).toBe('unchanged');
-    expect(ds.offset).toBe(1);
+    expect(ds.write({ v: 1, _id: 'a', _scratch: true, _deleted: false })).toBe('unchanged');
+    expect(ds.write({ _id: 'a', v: 1, extra: undefined })).toBe('unchanged');
+    expect(ds.write({ _id: 'a', v: 1, _deleted: true })).toBe('deleted');
+    expect(ds.write({ _id: 'a', v: 1 })).toBe('new');
+    expect(ds.offset).toBe(3);
     expect(ds.write({ _id: 'a', v: 2 })).toBe('new');
-    expect(ds.offset).toBe(2);
-    expect(ds.get('a')!._updated).toBe(2);
+    expect(ds.offset).toBe(4);
+    expect(ds.get('a')!._updated).toBe(4);
     expect(ds.version('a')!.previous!.entity.v).toBe(1);
   });
 
@@ -83,5 +86,21 @@ describe('Dataset', () => {
     expect(ds.delete('a')).toBe(true);
     expect(ds.delete('a')).toBe(false);
     expect(ds.get('a')).toMatchObject({ _id: 'a', v: 1, _deleted: true });
+  });
+
+  it('trims versions every reader is past but keeps what remaining versions replaced', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', v: 1 });
+    ds.write({ _id: 'a', v: 2 });
+    ds.write({ _id: 'b', v: 1 });
+    ds.trim(2);
+    expect(ds.offset).toBe(3);
+    expect([...ds.versionsSince(2)].map((v) => v.id)).toEqual(['b']);
+    expect(() => [...ds.changedSince(1)]).toThrow(/trimmed/);
+    ds.write({ _id: 'a', v: 3 });
+    const [latest] = [...ds.changedSince(3)];
+    expect(latest!.entity).toMatchObject({ v: 3, _updated: 4 });
+    expect(latest!.previous!.entity.v).toBe(2);
+    expect(latest!.previous!.previous).toBeUndefined();
   });
 });

@@ -35,6 +35,33 @@ describe('engine', () => {
     expect(engine.pipes.map((p) => p.id)).toEqual(['a', 'in', 'b', 'c']);
   });
 
+  it('breaks dependency cycles the same way whatever the config order', () => {
+    const a = dtlPipe('a', 'in', { default: [['copy', '*'], ['add', 'x', ['hops', { datasets: ['b b'], where: ['eq', '_S._id', 'b._id'] }]]] });
+    const b = dtlPipe('b', 'in', { default: [['copy', '*'], ['add', 'x', ['hops', { datasets: ['a a'], where: ['eq', '_S._id', 'a._id'] }]]] });
+    const src = embedded('in', []);
+    const orders = [
+      [a, b, src],
+      [src, b, a],
+    ].map((pipes) => new Engine(pipes).pipes.map((p) => p.id));
+    expect(orders[0]).toEqual(orders[1]);
+    expect(orders[0]![0]).toBe('in');
+  });
+
+  it('merge_datasets: latest takes the newest version, all keys them by dataset', () => {
+    const md = (id: string, strategy: string) => ({ _id: id, type: 'pipe', source: { type: 'merge_datasets', datasets: ['x', 'y'], strategy } });
+    const engine = new Engine([md('latest', 'latest'), md('all', 'all')]);
+    engine.datasets.get('x').write({ _id: 'k', v: 'x1' });
+    engine.datasets.get('y').write({ _id: 'k', v: 'y1' });
+    engine.datasets.get('x').write({ _id: 'only-x', v: 'x' });
+    engine.sync();
+    expect(engine.datasets.get('latest').get('k')).toMatchObject({ v: 'y1' });
+    engine.datasets.get('x').write({ _id: 'k', v: 'x2' });
+    engine.sync();
+    expect(engine.datasets.get('latest').get('k')).toMatchObject({ v: 'x2' });
+    expect(engine.datasets.get('all').get('k')).toMatchObject({ x: { v: 'x2' }, y: { v: 'y1' } });
+    expect(engine.datasets.get('all').get('only-x')).toMatchObject({ x: { v: 'x' } });
+  });
+
   it('re-runs source entities whose hops hit a changed entity (dependency tracking)', () => {
     const engine = new Engine([
       dtlPipe('order-view', 'orders', {

@@ -68,6 +68,16 @@ describe('sesamflow test', () => {
     expect(results[1]!.failure!.step).toBe(3);
   });
 
+  it('exits 2 when --config is not a generated folder', async () => {
+    const empty = await tempDir();
+    const r = await runCli(['test', '--config', empty]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`config folder ${empty} has no pipes`);
+    const missing = await runCli(['test', '--config', '/nonexistent/generated']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read config folder /nonexistent/generated');
+  });
+
   it('exits 2 when the filter matches nothing', async () => {
     const dir = await scenarios({ 'a-pass.yaml': PASSING });
     const r = await runCli(['test', '--scenarios', dir, '--config', 'generated', '--filter', 'nothing-like-this']);

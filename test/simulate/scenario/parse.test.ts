@@ -98,6 +98,14 @@ describe('sesamflow test: bad scenario files', () => {
     expect(r.err).toContain(`${path.join(dir, 'bad.yaml')}: step 2 (teleport): line 4: unknown step kind "teleport"`);
   });
 
+  it('exits 2 when a given record cannot be stored at all', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'orphan.yaml'), 'name: orphan\nsteps:\n  - given:\n      poweroffice:\n        contactperson:\n          - {Id: 1, FirstName: Per}\n');
+    const r = await runCli(['test', '--scenarios', dir, '--config', 'generated']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${path.join(dir, 'orphan.yaml')}: step 1 (given): line 3: poweroffice contactperson needs the ContactId of its customer`);
+  });
+
   it('exits 2 for a missing folder and for a folder without scenarios', async () => {
     const missing = await runCli(['test', '--scenarios', '/nonexistent/scenarios', '--config', 'generated']);
     expect(missing.code).toBe(2);

@@ -1,0 +1,104 @@
+// Bench: a sync to a fixpoint of n records spread over every datatype of both systems
+// (customers, contacts, products, orders with lines in the CRM; the same in PowerOffice), with
+// the generated pipes, the emulated systems and the logical clock. The lead wires benchSync()
+// into `npm run bench`; target (DESIGN §10): 100 000 records in under 60 s.
+import path from 'node:path';
+import { LogicalClock } from '../../src/simulate/clock';
+import { Engine } from '../../src/simulate/engine/engine';
+import { configFromFolder } from '../../src/simulate/scenario/load';
+import type { SimConfig } from '../../src/simulate/scenario/run';
+import { defaultWorldFactory } from '../../src/simulate/scenario/world';
+
+export interface SyncBench {
+  /** Records put into the systems (order lines counted one by one). */
+  records: number;
+  ms: number;
+  rounds: number;
+  /** Writes made by the sync (all systems). */
+  writes: number;
+  writesBySystem: Record<string, number>;
+}
+
+const GENERATED = path.resolve(import.meta.dirname, '../../generated');
+const STAMP = '2026-01-01T10:00:00+00:00';
+
+/** One "unit" is a customer with one contact, one product and one order of two lines: 6 records per system side. */
+const RECORDS_PER_UNIT = 6;
+
+export async function benchSync(n = 100_000, config?: SimConfig): Promise<SyncBench> {
+  const cfg = config ?? (await configFromFolder(GENERATED));
+  const clock = new LogicalClock('2026-01-01T10:00:01+00:00');
+  const world = defaultWorldFactory(cfg, { log: false })(clock);
+  const crm = world.systems.customcrm!;
+  const po = world.systems.poweroffice!;
+  const units = Math.max(1, Math.round(n / (2 * RECORDS_PER_UNIT)));
+  let records = 0;
+  for (let i = 0; i < units; i++) {
+    // CRM side.
+    crm.put('customer', { id: `bc-${i}`, name: `Kunde ${i} AS`, email: `post${i}@crm.example`, is_person: false, updated_at: STAMP });
+    crm.put('contact', { id: `bk-${i}`, customer_id: `bc-${i}`, first_name: `Kari${i}`, last_name: 'Nordmann', email: `kari${i}@crm.example`, updated_at: STAMP });
+    crm.put('product', { id: `bp-${i}`, sku: `CRM-${i}`, name: `Vare ${i}`, unit_price: 100 + (i % 50), updated_at: STAMP });
+    crm.put('order', {
+      id: `bo-${i}`,
+      order_number: 100_000 + i,
+      customer_id: `bc-${i}`,
+      contact_id: `bk-${i}`,
+      status: 'confirmed',
+      order_date: '2026-01-05',
+      updated_at: STAMP,
+      lines: [0, 1].map((l) => ({
+        id: `bl-${i}-${l}`,
+        product_id: `bp-${i}`,
+        line_type: 'normal',
+        description: `Linje ${l}`,
+        quantity: l + 1,
+        unit_price: 100,
+        unit_cost: 50,
+        discount_percent: 0,
+        sort_order: l,
+      })),
+    });
+    // PowerOffice side (ids assigned by the emulator).
+    const customer = po.put('customers', { Name: `Firma ${i} AS`, EmailAddress: `post${i}@po.example`, IsPerson: false, LastChangedDateTimeOffset: STAMP });
+    const person = po.put('contactperson', { ContactId: customer.Id, FirstName: `Per${i}`, LastName: 'Hansen', EmailAddress: `per${i}@po.example`, LastChangedDateTimeOffset: STAMP });
+    const product = po.put('product', { Code: `PO-${i}`, Name: `Produkt ${i}`, UnitPrice: 200, LastChangedDateTimeOffset: STAMP });
+    po.put('salesorders', {
+      CustomerId: customer.Id,
+      CustomerReferenceContactPersonId: person.Id,
+      SalesOrderStatus: 'Draft',
+      SalesOrderDate: '2026-01-06',
+      LastChangedDateTimeOffset: STAMP,
+      SalesOrderLines: [0, 1].map((l) => ({ ProductId: product.Id, LineType: 'Normal', Description: `Linje ${l}`, Quantity: l + 1, ProductUnitPrice: 200, ProductUnitCost: 90, Allowance: 0, SortOrder: l })),
+    });
+    records += 2 * RECORDS_PER_UNIT;
+  }
+  const stats = process.env.SYNC_BENCH_STATS ? new Map<string, [number, number]>() : undefined;
+  const engine = new Engine(cfg.pipes, {
+    rest: world.rest,
+    now: () => clock.now(),
+    env: cfg.env,
+    ...(cfg.metadata ? { metadata: cfg.metadata } : {}),
+    ...(stats ? { onPipeRun: (_r: number, run: { pipe: string; read: number; written: number }) => {
+      const s = stats.get(run.pipe) ?? [0, 0];
+      stats.set(run.pipe, [s[0] + run.read, s[1] + run.written]);
+    } } : {}),
+  });
+  const start = performance.now();
+  const report = engine.sync(25);
+  const ms = performance.now() - start;
+  if (stats) for (const [pipe, [read, written]] of [...stats].sort((a, b) => b[1][0] - a[1][0])) console.error(`${pipe}: ${read} read, ${written} written`);
+  const writes = Object.values(report.writes).reduce((a, b) => a + b, 0);
+  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes };
+}
+
+// `npx tsx test/bench/sync.ts [n]` runs it on its own.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const n = Number(process.argv[2] ?? 100_000);
+  benchSync(n).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
