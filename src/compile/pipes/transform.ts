@@ -49,7 +49,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   const insertProperties = [...updateProperties];
   const childTransforms: Transform[] = [];
 
-  for (const { child, spec } of embeddedChildren(flow, into)) {
+  const embedded = embeddedChildren(flow, into);
+  for (const { child, spec } of embedded) {
     const cx = sideOf(child, into);
     const childState = desiredState(model, child, into, { embedded: true });
     Object.assign(rules, childState.rules);
@@ -80,9 +81,9 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
       updateProperties.push(spec.property);
       insertProperties.push(spec.property);
       rules[`based-on-${cx.ns}`] = [
-        ...(spec.alwaysWritten ? [d.add(cx.datatype.primaryKey, d.S(cx.datatype.primaryKey))] : []),
+        d.add(cx.datatype.primaryKey, d.S(cx.datatype.primaryKey)),
         // Shaped like the desired lines: empty values left out.
-        ...childState.properties.map((p) => d.addIf(p, basedOnValue(cx, childState.nested.get(p), p, d.S(p)))),
+        ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
       insertOnly.push(d.add(spec.property, children));
@@ -91,12 +92,12 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   }
 
   const basedOn: Rule = updateProperties.map((p) => {
-    const child = embeddedChildren(flow, into).find((c) => c.spec.property === p);
+    const child = embedded.find((c) => c.spec.property === p);
     if (child) {
       const cx = sideOf(child.child, into);
       return d.add(p, d.sorted(d.it(child.spec.sortBy), d.apply(`based-on-${cx.ns}`, d.S(nsProp(x, p)))));
     }
-    return d.add(p, basedOnValue(x, desired.nested.get(p), p, read(x, p)));
+    return d.add(p, basedOnValue(desired.nested.get(p), read(x, p)));
   });
   rules['based-on'] = basedOn;
 
@@ -134,7 +135,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
 const ownIds = (x: SideModel): Expr => d.filterValues(d.eq(d.niNs(d.it()), x.ns), d.S('$ids'));
 
 /** The collected value, shaped like the desired one so that "in sync" compares equal. */
-function basedOnValue(x: SideModel, subs: readonly string[] | undefined, top: string, value: Expr): Expr {
+function basedOnValue(subs: readonly string[] | undefined, value: Expr): Expr {
   if (!subs) return value;
   return nestedObject(subs.map((sub) => ({ sub, value: d.first(pathIn(value, sub)) })));
 }
