@@ -10,10 +10,9 @@ import { sortProblems, validateProject } from './validate/index';
 import { formatProblem, type Problem } from './validate/problem';
 import { type OutputFile, manifestFile } from './write/index';
 
-/** Renders extra outputs (documents, README) from the compile result; registered by the docs module. */
+/** Renders extra outputs (documents, README) from the compile result. */
 export type Renderer = (result: CompileResult) => OutputFile[];
-const renderers: Renderer[] = [renderDocs];
-export const registerRenderer = (renderer: Renderer): void => void renderers.push(renderer);
+const renderers: readonly Renderer[] = [renderDocs];
 
 export interface Generated {
   readonly result: CompileResult;

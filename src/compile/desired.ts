@@ -9,7 +9,7 @@
 
 import * as d from '../dtl/builder';
 import type { Expr, Rule, Transform } from '../dtl/builder';
-import type { Mapping, PropertyMapping, ReferenceMapping, Side } from '../model/dataflow';
+import type { PropertyMapping, Side } from '../model/dataflow';
 import { type FlowModel, type IntegrationModel, type SideModel, flowsInto, other, pathOn, sideOf } from './model';
 import { globalId, lastModifiedProp, nsProp, refProp } from './names';
 
@@ -183,6 +183,3 @@ export function conditionTransforms(flow: FlowModel, into: Side): Transform[] {
     .map((c) => d.discard(d.not(d.in_(read(sideOf(flow, c.side), c.property), d.list(...c.notIn)))));
 }
 
-/** The mappings whose values reach `into`, for documents and payload rules. */
-export const mappingsInto = (flow: FlowModel, into: Side): Mapping[] => flow.definition.mappings.filter((m) => flowsInto(m, into));
-export type { ReferenceMapping };

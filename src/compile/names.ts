@@ -17,7 +17,7 @@ export const nsProp = (side: SideModel, path: string): string => `${side.ns}:${p
  * Properties the sync adds next to a record's own ones carry the `sesam_` prefix (the
  * connector convention), so they are never mistaken for API fields.
  */
-export const syncProp = (side: SideModel, name: string): string => `${side.ns}:sesam_${name}`;
+const syncProp = (side: SideModel, name: string): string => `${side.ns}:sesam_${name}`;
 export const keyProp = (side: SideModel, path: string): string => syncProp(side, `key_${path.replace(/\./g, '_')}`);
 export const refProp = (side: SideModel, path: string): string => syncProp(side, `ref_${path.replace(/\./g, '_')}`);
 export const lastModifiedProp = (side: SideModel): string => syncProp(side, 'last_modified');

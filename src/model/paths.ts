@@ -33,6 +33,3 @@ export type Fits<A, B> = [Plain<A>] extends [Plain<B>] ? true : false;
  * compile); `null` means "has no counterpart: not written".
  */
 export type ValueMap<A, B> = { readonly [K in Plain<A> & (string | number)]: Plain<B> | null };
-
-/** Removes the keys listed in RO (top-level names) from a record type — a write model. */
-export type WriteModel<T, RO extends string> = Omit<T, RO>;
