@@ -2,8 +2,10 @@
 import type { ExprFactory, TransformFactory } from './core';
 import { booleanFunctions, dtlEquals } from './booleans';
 import { conditionalFunctions } from './conditionals';
+import { cryptoFunctions } from './crypto';
 import { datetimeFunctions } from './datetime';
 import { dictFunctions } from './dicts';
+import { hashFunctions } from './hash';
 import { hopsFunctions } from './hops';
 import { listFunctions } from './lists';
 import { mathFunctions } from './math';
@@ -11,6 +13,7 @@ import { miscFunctions } from './misc';
 import { niFunctions } from './ni';
 import { nullFunctions } from './nulls';
 import { numberFunctions } from './numbers';
+import { phoneFunctions } from './phone';
 import { setFunctions } from './sets';
 import { stringFunctions } from './text';
 import { transformFunctions } from './transforms';
@@ -29,6 +32,9 @@ export const EXPRESSIONS: Record<string, ExprFactory> = {
   ...setFunctions,
   ...miscFunctions,
   ...hopsFunctions,
+  ...hashFunctions,
+  ...phoneFunctions,
+  ...cryptoFunctions,
 };
 
 export const TRANSFORMS: Record<string, TransformFactory> = transformFunctions(dtlEquals);

@@ -1,6 +1,6 @@
 // URIs, UUIDs, bytes, JSON, and the misc functions (literal, tuples, is-changed, completeness).
-// Functions that need secrets, key material or external libraries (encryption, phone numbers,
-// hash128) report a clear "not supported offline" error when evaluated.
+// OpenPGP encryption (only asynchronous JavaScript implementations exist; the evaluator is
+// synchronous) reports a clear "not supported offline" error when evaluated.
 import { SKIP, firstValue, isPlainString, kindOf, toList, valuesEqual, vmap, type Value } from '../values';
 import { DtlRuntimeError, type Entity, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
@@ -138,15 +138,8 @@ export const miscFunctions: Record<string, ExprFactory> = {
   'is-changed': isChanged,
   // No pipe execution history offline.
   completeness: () => () => null,
-  hash128: unsupported('hash128', 'MurmurHash3 128-bit values are not implemented'),
-  encrypt: unsupported('encrypt', 'needs key material'),
-  decrypt: unsupported('decrypt', 'needs key material'),
-  'encrypt-pgp': unsupported('encrypt-pgp', 'needs key material'),
-  'decrypt-pgp': unsupported('decrypt-pgp', 'needs key material'),
-  'encrypt-pki': unsupported('encrypt-pki', 'needs key material'),
-  'decrypt-pki': unsupported('decrypt-pki', 'needs key material'),
-  'phonenumber-parse': unsupported('phonenumber-parse', 'needs a phone number library'),
-  'phonenumber-format': unsupported('phonenumber-format', 'needs a phone number library'),
+  'encrypt-pgp': unsupported('encrypt-pgp', 'OpenPGP is not implemented offline'),
+  'decrypt-pgp': unsupported('decrypt-pgp', 'OpenPGP is not implemented offline'),
   curie: unsupported('curie', 'deprecated RDF function'),
   'uri-expand': unsupported('uri-expand', 'deprecated RDF function'),
   reference: unsupported('reference', 'deprecated; use lookup-entity'),
