@@ -105,8 +105,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         const current = read(x, pathOn(m, into));
         const source = read(y, pathOn(m, other(into)));
         let fromY = convert(m, into, source);
-        const back = into === 'erp' ? m.toCrmValues : m.toErpValues;
-        if (back && (into === 'erp' ? m.toErpValues : m.toCrmValues)) {
+        if (m.toErpValues && m.toCrmValues) {
           // Lossy value tables: keep the target's value when it already means the same thing.
           fromY = d.ifElse(d.eq(convert(m, other(into), current), source), current, fromY);
         }
