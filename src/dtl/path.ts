@@ -123,8 +123,19 @@ export function walkPath(start: Value, segments: readonly string[], ni?: NiSetti
 }
 
 /** Values at `path` ("a.b", relative to the entity) of one entity, as a flat list without nulls. */
+// Split index paths, remembered: datasets and dependency trackers ask for the same few paths on every write.
+const splitPaths = new Map<string, readonly string[]>();
+
 export function entityPathValues(entity: Dict, path: string | readonly string[]): Value[] {
-  const segments = typeof path === 'string' ? (splitPath(path) ?? [path]) : path;
+  let segments: readonly string[];
+  if (typeof path === 'string') {
+    let cached = splitPaths.get(path);
+    if (!cached) {
+      cached = splitPath(path) ?? [path];
+      if (splitPaths.size < 10_000) splitPaths.set(path, cached);
+    }
+    segments = cached;
+  } else segments = path;
   const v = walkPath(entity, segments);
   if (v === null || v === undefined) return [];
   return Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined) : [v];

@@ -109,12 +109,21 @@ export function vmap(v: Value, fn: (x: Value) => Value | Skip): Value {
 
 /** Like vmap but a value the cast cannot handle is replaced by DEFAULT(value) when given. */
 export function vcast(v: Value, cast: (x: Value) => Value | Skip, fallback?: (x: Value) => Value): Value {
-  const one = (x: Value): Value | Skip => {
-    if (x === null || x === undefined) return SKIP;
-    const r = cast(x);
-    return r === SKIP && fallback ? fallback(x) : r;
-  };
-  return vmap(v, one);
+  // Written out (no per-call closure): casts run for most properties of every entity.
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    for (const x of v) {
+      if (x === null || x === undefined) continue;
+      let r = cast(x);
+      if (r === SKIP && fallback) r = fallback(x);
+      if (r !== SKIP) out.push(r);
+    }
+    return out;
+  }
+  if (v === null || v === undefined) return null;
+  let r = cast(v);
+  if (r === SKIP && fallback) r = fallback(v);
+  return r === SKIP ? null : r;
 }
 
 const RANK: Record<Kind, number> = {
@@ -144,6 +153,25 @@ function compareNumeric(a: Value, b: Value): number {
 
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Two digits at `i` as a number (the caller knows they are digits). */
+const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
+/** A transit datetime whose fields are in range without normalising (day ≤ 28, so no month-length check). */
+function inRange(s: string): boolean {
+  const month = two(s, 7);
+  if (month < 1 || month > 12 || two(s, 10) < 1 || two(s, 10) > 28) return false;
+  return s.length === 12 || (two(s, 13) < 24 && two(s, 16) < 60 && two(s, 19) < 60);
+}
+
+/**
+ * Two datetimes (already matched by DATETIME_RE) of the same length have the same layout, fixed
+ * width digit fields and the same number of fraction digits: when no field needs normalising,
+ * text order is time order, without parsing them (sesam_last_modified comparisons are hot).
+ */
+function sameLayoutValid(a: string, b: string): boolean {
+  return a.length === b.length && inRange(a) && inRange(b);
+}
+
 /** Sesam's mixed-type ordering (sorted, min, max). */
 export function compareValues(a: Value, b: Value): number {
   const ka = kindOf(a);
@@ -158,6 +186,7 @@ export function compareValues(a: Value, b: Value): number {
     case 'decimal':
       return compareNumeric(a, b);
     case 'datetime': {
+      if (sameLayoutValid(a as string, b as string)) return cmpStr(a as string, b as string);
       const x = parseTransitDatetime(a as string)!;
       const y = parseTransitDatetime(b as string)!;
       return x < y ? -1 : x > y ? 1 : 0;
@@ -216,6 +245,17 @@ export function valuesEqual(a: Value, b: Value): boolean {
   return false;
 }
 
+// JSON.stringify of property names, remembered: the same few names recur in every entity.
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
 /** A string key such that equal values (valuesEqual) get equal keys; for sets and join indexes. */
 export function keyOf(v: Value): string {
   if (v === null || v === undefined) return 'z';
@@ -233,12 +273,22 @@ export function keyOf(v: Value): string {
       return `s${v}`;
     }
     case 'object': {
-      if (Array.isArray(v)) return `[${v.map(keyOf).join('\u0001')}]`;
+      // Built with plain concatenation (no map/join arrays): distinct and merges key whole dicts.
+      let s: string;
+      if (Array.isArray(v)) {
+        s = '[';
+        for (let i = 0; i < v.length; i++) s += (i > 0 ? '\u0001' : '') + keyOf(v[i]);
+        return `${s}]`;
+      }
       const d = v as Dict;
-      return `{${Object.keys(d)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}\u0002${keyOf(d[k])}`)
-        .join('\u0001')}}`;
+      const keys = Object.keys(d);
+      if (keys.length > 1) keys.sort();
+      s = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        s += `${i > 0 ? '\u0001' : ''}${quotedKey(k)}\u0002${keyOf(d[k])}`;
+      }
+      return `${s}}`;
     }
     default:
       return 'z';

@@ -45,6 +45,8 @@ interface CompiledSpec {
   steps: Step[];
   filters: Expr[];
   project: (rows: Row[], f: Frame) => Value[];
+  /** The projection returns the (last) joined alias itself. */
+  simpleProject: boolean;
   recurse: boolean;
   excludeRoot: boolean;
   maxDepth: number | null;
@@ -130,10 +132,12 @@ function compileSpec(raw: unknown, a: Args, index: number): CompiledSpec {
 
   const lastAlias = datasets[datasets.length - 1]!.alias;
   let project: CompiledSpec['project'];
+  let simpleProject = false;
   const ret = spec.return;
   const aliasList = typeof ret === 'string' && !ret.includes('.') ? ret.split(',').map((s) => s.trim()) : undefined;
   if (ret === undefined || (aliasList && aliasList.every((x) => aliases.has(x)))) {
     const names = aliasList ?? [lastAlias];
+    simpleProject = names.length === 1 && names[0] === steps[steps.length - 1]?.alias;
     project = (rows) => {
       const seen = new Set<Value>();
       const out: Value[] = [];
@@ -164,6 +168,7 @@ function compileSpec(raw: unknown, a: Args, index: number): CompiledSpec {
     steps,
     filters,
     project,
+    simpleProject,
     recurse: spec.recurse === true,
     excludeRoot: spec.exclude_root === true,
     maxDepth: spec.max_depth === null ? null : typeof spec.max_depth === 'number' ? spec.max_depth : 10,
@@ -222,20 +227,22 @@ function runSpec(spec: CompiledSpec, f: Frame): Value[] {
   return spec.project(rows, f);
 }
 
+/** A spec that is one indexed join into one alias and returns that alias: no rows needed. */
+function isSimpleLookup(spec: CompiledSpec): boolean {
+  return spec.steps.length === 1 && spec.steps[0]!.lookupPath !== undefined && spec.filters.length === 0 && spec.simpleProject && !spec.recurse;
+}
+
 function runChain(specs: CompiledSpec[], f: Frame): Value[] {
+  // The common apply-hops shape (one indexed join from the source): candidates are already
+  // distinct and sorted, so skip the row objects and the dedupe sets.
+  if (specs.length === 1 && isSimpleLookup(specs[0]!)) return candidates(specs[0]!.steps[0]!, EMPTY_ROW, f);
   let inputs: Value[] = [f.S];
   for (const spec of specs) {
     const outputs: Value[] = [];
     const seen = new Set<Value>();
-    const add = (v: Value) => {
-      if (!seen.has(v)) {
-        seen.add(v);
-        outputs.push(v);
-      }
-    };
     if (spec.recurse) {
       const visited = new Set<Value>(inputs);
-      if (!spec.excludeRoot) inputs.forEach(add);
+      if (!spec.excludeRoot) for (const v of inputs) addOnce(v, seen, outputs);
       let level = inputs;
       for (let depth = 0; level.length > 0 && (spec.maxDepth === null || depth < spec.maxDepth); depth++) {
         const next: Value[] = [];
@@ -244,17 +251,26 @@ function runChain(specs: CompiledSpec[], f: Frame): Value[] {
             if (!visited.has(v)) {
               visited.add(v);
               next.push(v);
-              add(v);
+              addOnce(v, seen, outputs);
             }
         level = next;
       }
     } else {
-      for (const input of inputs) for (const v of runSpec(spec, f.withS(input))) add(v);
+      for (const input of inputs) for (const v of runSpec(spec, f.withS(input))) addOnce(v, seen, outputs);
     }
     inputs = outputs;
   }
   return inputs;
 }
+
+function addOnce(v: Value, seen: Set<Value>, outputs: Value[]): void {
+  if (!seen.has(v)) {
+    seen.add(v);
+    outputs.push(v);
+  }
+}
+
+const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
 const hops: ExprFactory = (a) => {
   const specs = a.raw.map((s, i) => compileSpec(s, a, i));

@@ -100,11 +100,12 @@ const copy: TransformFactory = (a) => {
     const exc = matchers(excLiteral, NO_NI);
     if (incLiteral.every((p) => !/[*?]/.test(p))) {
       const copyNames = copierFor(incLiteral.filter((n) => !anyMatch(exc, n)));
-      fast = (f) => {
-        const S = f.S;
-        if (isDict(S)) copyNames(S, f.T);
-        return CONTINUE;
-      };
+      // Own code per site (see eval/clone.ts), so the copier call stays monomorphic.
+      fast = specialise<Transform>(
+        ['copyNames'],
+        "(f) => { const S = f.S; if (typeof S === 'object' && S !== null && !Array.isArray(S)) copyNames(S, f.T); return 0; }",
+        [copyNames],
+      );
     } else {
       const inc = matchers(incLiteral, NO_NI);
       fast = (f) => {
@@ -115,7 +116,7 @@ const copy: TransformFactory = (a) => {
       };
     }
   }
-  return (f) => {
+  const general: Transform = (f) => {
     const S = f.S;
     if (!isDict(S)) return CONTINUE;
     if (copyAll) {
@@ -128,6 +129,9 @@ const copy: TransformFactory = (a) => {
     for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) f.T[k] = S[k];
     return CONTINUE;
   };
+  // Without namespaces a literal copy goes straight to its copier.
+  if (fast) return specialise<Transform>(['fast', 'general'], '(f) => (f.run.ns.enabled ? general(f) : fast(f))', [fast, general]);
+  return general;
 };
 
 const remove: TransformFactory = (a) => {

@@ -20,9 +20,13 @@ export abstract class EmulatorBase implements EmulatedSystem {
 
   handle(req: HttpRequest): HttpResponse {
     const method = req.method.toUpperCase();
-    const path = req.path.replace(/^\/+|\/+$/g, '');
+    let path = req.path;
+    if (path.charCodeAt(0) === 47 || path.charCodeAt(path.length - 1) === 47 /* / */) path = path.replace(/^\/+|\/+$/g, '');
     const request: HttpRequest = { method, path, query: { ...req.query }, headers: { ...req.headers }, body: clone(req.body) };
-    const res = this.route(request, path === '' ? [] : path.split('/').map(decodeURIComponent));
+    const segments = path === '' ? [] : path.split('/');
+    // Only segments with escapes need decoding (ids and resource names rarely have any).
+    for (let i = 0; i < segments.length; i++) if (segments[i]!.includes('%')) segments[i] = decodeURIComponent(segments[i]!);
+    const res = this.route(request, segments);
     const answer: HttpResponse = res.body === undefined ? { status: res.status } : { status: res.status, body: clone(res.body) };
     if (isWriteMethod(method)) {
       if (res.status >= 200 && res.status < 300) this.writes++;

@@ -63,6 +63,9 @@ const SCHEMA: Record<Datatype, string> = {
   product: 'poweroffice/product',
 };
 
+/** The write model of each datatype (what POST and PATCH bodies are checked against). */
+const WRITE_SCHEMA = Object.fromEntries(Object.entries(SCHEMA).map(([d, ref]) => [d, `${ref}#/$defs/write`])) as Record<Datatype, string>;
+
 export interface PowerOfficeEmulatorOptions extends EmulatorOptions {
   id?: string;
   /** A Confirmed sales order refuses changes until it is set back to Draft (default true, as the API). */
@@ -79,6 +82,7 @@ function problem(status: number, title: string, detail: string, errors?: FieldEr
   return { status, body };
 }
 
+const notAllowed = (method: string, seg: string[]) => problem(405, 'Method Not Allowed', `${method} /${seg.join('/')} is not supported`);
 const validationProblem = (errors: FieldError[]) =>
   problem(400, 'One or more validation errors occurred.', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 const notFound = (what: string) => problem(404, 'Not Found', `${what} was not found`);
@@ -86,7 +90,7 @@ const conflict = (field: string, detail: string) => problem(409, 'Conflict', det
 
 /** Read-only, POST-only and unknown top-level fields of a write body. */
 function accessErrors(body: JsonRecord, datatype: Datatype, prefix: string, patch: boolean): FieldError[] {
-  const write = schemaProperties(`${SCHEMA[datatype]}#/$defs/write`);
+  const write = schemaProperties(WRITE_SCHEMA[datatype]);
   const read = schemaProperties(SCHEMA[datatype]);
   const errors: FieldError[] = [];
   for (const key of Object.keys(body)) {
@@ -98,7 +102,7 @@ function accessErrors(body: JsonRecord, datatype: Datatype, prefix: string, patc
 }
 
 function schemaErrors(body: unknown, datatype: Datatype, partial: boolean): FieldError[] {
-  const ref = `${SCHEMA[datatype]}#/$defs/write`;
+  const ref = WRITE_SCHEMA[datatype];
   const validate = partial ? partialValidatorFor(ref, false) : validatorFor(ref);
   return validate(body) ? [] : fieldErrors(validate.errors);
 }
@@ -106,7 +110,9 @@ function schemaErrors(body: unknown, datatype: Datatype, partial: boolean): Fiel
 /** The properties the read model has: what a POST body contributes to the stored record. */
 function readable(body: JsonRecord, datatype: Datatype): JsonRecord {
   const read = schemaProperties(SCHEMA[datatype]);
-  return Object.fromEntries(Object.entries(body).filter(([k]) => k in read));
+  const out: JsonRecord = {};
+  for (const k of Object.keys(body)) if (k in read) out[k] = body[k];
+  return out;
 }
 
 const present = (v: unknown) => v !== undefined && v !== null;
@@ -132,19 +138,18 @@ export class PowerOfficeEmulator extends EmulatorBase {
     const [resource, a, b, c] = [seg[0]?.toLowerCase(), seg[1], seg[2], seg[3]];
     const m = req.method;
     const n = seg.length;
-    const notAllowed = () => problem(405, 'Method Not Allowed', `${m} /${seg.join('/')} is not supported`);
     switch (resource) {
       case 'customers':
-        if (n === 1) return m === 'GET' ? this.list('customers', req.query) : m === 'POST' ? this.postCustomer(req.body) : notAllowed();
+        if (n === 1) return m === 'GET' ? this.list('customers', req.query) : m === 'POST' ? this.postCustomer(req.body) : notAllowed(m, seg);
         if (n === 2) return this.single('customers', a!, m, req.body);
         break;
       case 'products':
-        if (n === 1) return m === 'GET' ? this.list('product', req.query) : m === 'POST' ? this.postProduct(req.body) : notAllowed();
+        if (n === 1) return m === 'GET' ? this.list('product', req.query) : m === 'POST' ? this.postProduct(req.body) : notAllowed(m, seg);
         if (n === 2) return this.single('product', a!, m, req.body);
         break;
       case 'contactpersons':
-        if (n === 1) return m === 'GET' ? this.list('contactperson', req.query) : notAllowed();
-        if (n === 2) return m === 'POST' ? this.postContactPerson(a!, req.body) : notAllowed();
+        if (n === 1) return m === 'GET' ? this.list('contactperson', req.query) : notAllowed(m, seg);
+        if (n === 2) return m === 'POST' ? this.postContactPerson(a!, req.body) : notAllowed(m, seg);
         if (n === 3) {
           const person = this.get('contactperson', b!);
           if (!person || String(person.ContactId) !== a) return notFound(`Contact person ${b} of contact ${a}`);
@@ -152,18 +157,18 @@ export class PowerOfficeEmulator extends EmulatorBase {
         }
         break;
       case 'salesorders':
-        if (n === 1) return m === 'GET' ? this.list('salesorders', req.query) : notAllowed();
-        if (n === 2 && a!.toLowerCase() === 'complete') return m === 'POST' ? this.postSalesOrder(req.body) : notAllowed();
+        if (n === 1) return m === 'GET' ? this.list('salesorders', req.query) : notAllowed(m, seg);
+        if (n === 2 && a!.toLowerCase() === 'complete') return m === 'POST' ? this.postSalesOrder(req.body) : notAllowed(m, seg);
         if (n === 2) return this.single('salesorders', a!, m, req.body);
         if (n === 3 && b!.toLowerCase() === 'complete') {
-          if (m !== 'GET') return notAllowed();
+          if (m !== 'GET') return notAllowed(m, seg);
           const order = this.get('salesorders', a!);
           return order ? ok(this.complete(order)) : notFound(`Sales order ${a}`);
         }
         if (b?.toLowerCase() === 'lines') {
           const order = this.get('salesorders', a!);
           if (!order) return notFound(`Sales order ${a}`);
-          if (n === 3) return m === 'GET' ? ok(this.linesOf(a!)) : m === 'POST' ? this.postLine(order, req.body) : notAllowed();
+          if (n === 3) return m === 'GET' ? ok(this.linesOf(a!)) : m === 'POST' ? this.postLine(order, req.body) : notAllowed(m, seg);
           if (n === 4) {
             const line = this.get('salesorderlines', c!);
             if (!line || line.SalesOrderId !== a) return notFound(`Sales order line ${c} of order ${a}`);
@@ -344,8 +349,9 @@ export class PowerOfficeEmulator extends EmulatorBase {
       errors.push(...accessErrors({ [top]: null }, datatype, '', true));
     }
     if (errors.length > 0) return validationProblem(errors);
-    const write = schemaProperties(`${SCHEMA[datatype]}#/$defs/write`);
-    const view = Object.fromEntries(Object.entries(current).filter(([k]) => k in write));
+    const write = schemaProperties(WRITE_SCHEMA[datatype]);
+    const view: JsonRecord = {};
+    for (const k of Object.keys(current)) if (k in write) view[k] = current[k];
     let patched: JsonRecord;
     try {
       patched = applyJsonPatch(view, ops);
@@ -592,20 +598,20 @@ export class PowerOfficeEmulator extends EmulatorBase {
   /** Next value of a counter that skips values a given record already holds. */
   private nextCounter(counter: string, first: number, datatype: Datatype, name: string): number {
     const store = this.store(datatype);
-    const taken = (n: number) => (name === 'Id' ? store.has(String(n)) : store.find(name, n).length > 0);
     let n = this.counters.get(counter) ?? first;
-    while (taken(n)) n++;
+    while (name === 'Id' ? store.has(String(n)) : store.find(name, n).length > 0) n++;
     this.counters.set(counter, n + 1);
     return n;
   }
 
   private nextUuid(): string {
-    const taken = (u: string) => this.store('salesorders').has(u) || this.store('salesorderlines').has(u);
+    const orders = this.store('salesorders');
+    const lines = this.store('salesorderlines');
     let n = this.counters.get('uuid') ?? 1;
     let uuid: string;
     do {
       uuid = `00000000-0000-4000-8000-${(n++).toString(16).padStart(12, '0')}`;
-    } while (taken(uuid));
+    } while (orders.has(uuid) || lines.has(uuid));
     this.counters.set('uuid', n);
     return uuid;
   }

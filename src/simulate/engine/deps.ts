@@ -12,8 +12,8 @@ interface Recorded {
 }
 
 export class DependencyTracker {
-  /** dataset → path → join key → source ids. */
-  private readonly byKey = new Map<string, Map<string, Map<string, Set<string>>>>();
+  /** dataset → path → join key → source ids (a lone id as a string: most keys have one reader). */
+  private readonly byKey = new Map<string, Map<string, Map<string, Sources>>>();
   /** dataset → source ids that scanned the whole dataset. */
   private readonly scans = new Map<string, Set<string>>();
   /** source id → what it recorded on its last run (cleared when it runs again). */
@@ -30,7 +30,13 @@ export class DependencyTracker {
     if (!old) return;
     for (const r of old) {
       if (r.path === null) this.scans.get(r.dataset)?.delete(sourceId);
-      else this.byKey.get(r.dataset)?.get(r.path)?.get(r.key)?.delete(sourceId);
+      else {
+        const keys = this.byKey.get(r.dataset)?.get(r.path);
+        const ids = keys?.get(r.key);
+        if (typeof ids === 'string') {
+          if (ids === sourceId) keys!.delete(r.key);
+        } else ids?.delete(sourceId);
+      }
     }
     this.bySource.delete(sourceId);
   }
@@ -48,10 +54,15 @@ export class DependencyTracker {
       if (!paths) this.byKey.set(dataset, (paths = new Map()));
       let keys = paths.get(path);
       if (!keys) paths.set(path, (keys = new Map()));
-      let ids = keys.get(key);
-      if (!ids) keys.set(key, (ids = new Set()));
-      if (ids.has(source)) return;
-      ids.add(source);
+      const ids = keys.get(key);
+      if (ids === undefined) keys.set(key, source);
+      else if (typeof ids === 'string') {
+        if (ids === source) return;
+        keys.set(key, new Set([ids, source]));
+      } else {
+        if (ids.has(source)) return;
+        ids.add(source);
+      }
     }
     let list = this.bySource.get(source);
     if (!list) this.bySource.set(source, (list = []));
@@ -139,9 +150,12 @@ export class DependencyTracker {
   }
 }
 
-function collect(keys: Map<string, Set<string>>, entity: Entity, path: string, into: Set<string>): void {
+type Sources = string | Set<string>;
+
+function collect(keys: Map<string, Sources>, entity: Entity, path: string, into: Set<string>): void {
   for (const v of entityPathValues(entity, path)) {
     const ids = keys.get(joinKey(v));
-    if (ids) for (const s of ids) into.add(s);
+    if (typeof ids === 'string') into.add(ids);
+    else if (ids) for (const s of ids) into.add(s);
   }
 }

@@ -41,11 +41,14 @@ interface Node {
 
 interface SideKeys {
   /** Index of this side: join key → node keys. */
-  own: Map<string, Set<string>>;
+  own: Map<string, NodeKeys>;
   /** Index of the other side of the same rule (where matches are found). */
-  other: Map<string, Set<string>>;
+  other: Map<string, NodeKeys>;
   keys: string[];
 }
+
+/** Node keys under one join key: a lone key as a string (the usual case), else a Set. */
+type NodeKeys = string | Set<string>;
 
 const nodeKey = (alias: number, id: string) => `${alias}\u0000${id}`;
 
@@ -94,7 +97,7 @@ export class MergeSource {
   private readonly offsets: number[];
   private readonly nodes = new Map<string, Node>();
   /** Per rule: [left side index, right side index], join key → node keys. */
-  private readonly index: [Map<string, Set<string>>, Map<string, Set<string>>][] = [];
+  private readonly index: [Map<string, NodeKeys>, Map<string, NodeKeys>][] = [];
   /** node key → merged `_id` it was last emitted under. */
   private readonly outputOf = new Map<string, string>();
   /** merged `_id` → node keys of that component. */
@@ -155,6 +158,11 @@ export class MergeSource {
         return (Array.isArray(v) ? v : [v]).filter((x) => x !== null && x !== undefined);
       },
     };
+  }
+
+  /** True when every entity read() returns is already in a dataset's stored form (no `_` properties to drop). */
+  get emitsStoredForm(): boolean {
+    return !this.includeInternal;
   }
 
   get inputs(): readonly string[] {
@@ -228,12 +236,21 @@ export class MergeSource {
         const prev = this.outputOf.get(node.key);
         if (prev !== undefined) oldIds.add(prev);
         for (const { other, keys } of node.keys) {
-          for (const k of keys)
-            for (const m of other.get(k) ?? [])
-              if (!visited.has(m)) {
-                visited.add(m);
-                stack.push(m);
+          for (const k of keys) {
+            const found = other.get(k);
+            if (found === undefined) continue;
+            if (typeof found === 'string') {
+              if (!visited.has(found)) {
+                visited.add(found);
+                stack.push(found);
               }
+            } else
+              for (const m of found)
+                if (!visited.has(m)) {
+                  visited.add(m);
+                  stack.push(m);
+                }
+          }
         }
       }
       components.push(comp);
@@ -271,8 +288,9 @@ export class MergeSource {
     for (const { own: idx, keys } of node.keys) {
       for (const k of keys) {
         const bucket = idx.get(k);
-        if (bucket) bucket.add(node.key);
-        else idx.set(k, new Set([node.key]));
+        if (bucket === undefined) idx.set(k, node.key);
+        else if (typeof bucket !== 'string') bucket.add(node.key);
+        else if (bucket !== node.key) idx.set(k, new Set([bucket, node.key]));
       }
     }
   }
@@ -281,7 +299,11 @@ export class MergeSource {
     for (const { own: idx, keys } of node.keys) {
       for (const k of keys) {
         const bucket = idx.get(k);
-        if (!bucket) continue;
+        if (bucket === undefined) continue;
+        if (typeof bucket === 'string') {
+          if (bucket === node.key) idx.delete(k);
+          continue;
+        }
         bucket.delete(node.key);
         if (bucket.size === 0) idx.delete(k);
       }
@@ -327,13 +349,14 @@ export class MergeSource {
     const merged: Entity = { _id: id };
     const multi = new Set<string>();
     const internal = this.includeInternal;
-    for (const n of comp) {
-      const e = n.entity;
+    for (let i = 0; i < comp.length; i++) {
+      const e = comp[i]!.entity;
       for (const k in e) {
         const v = e[k];
         if (v === undefined || k === '$ids') continue;
         if (k.charCodeAt(0) === 95 /* _ */ && (!internal || k === '_id' || k === '_updated' || k === '_hash' || k === '_deleted')) continue;
-        if (!(k in merged)) {
+        // The first entity's keys are all new (only `_id` is set, and `_` keys were skipped).
+        if (i === 0 || !(k in merged)) {
           merged[k] = v;
           continue;
         }

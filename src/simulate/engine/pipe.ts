@@ -324,12 +324,14 @@ export class Pipe {
     const result: PipeRunResult = { pipe: this.id, read: entities.length, written: 0 };
     if (entities.length === 0 && !full) return result;
     const seen = full && this.deletionTracking && sink ? new Set<string>() : undefined;
+    // A merge source builds a new entity for every output: with nothing in between, the sink may keep it as is.
+    const owned = this.merge !== undefined && this.steps.length === 0 && !this.removeNs && !this.addNs ? (this.merge.emitsStoredForm ? 'stored-form' : 'owned') : 'borrowed';
     let batch: Entity[] = [];
     const flush = () => {
       if (sink)
         for (const e of batch) {
           seen?.add(String(e._id));
-          const r = sink.write(e);
+          const r = sink.write(e, owned);
           if (r === 'new' || r === 'deleted') result.written++;
         }
       batch = [];

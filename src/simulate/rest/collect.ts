@@ -5,6 +5,7 @@
 // key gives the entity its `$origin` — how a record we inserted links back to where it came from.
 import type { DatasetView, Entity } from '../../dtl';
 import { callOperation, type JsonObject, type RestWorld } from './operation';
+import { entityWithSource } from './template';
 
 export interface CollectContext {
   world: RestWorld;
@@ -33,7 +34,7 @@ export function collectRestTemplate(properties: JsonObject, entities: readonly E
         ctx.world,
         system,
         lookupOp,
-        { entity: { ...entity, $source: entity }, properties: properties.operation_lookup_properties ?? {} },
+        { entity: entityWithSource(entity), properties: properties.operation_lookup_properties ?? {} },
         undefined,
         { allowedStatusCodes: '100-599' },
       );

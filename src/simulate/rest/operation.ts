@@ -75,8 +75,48 @@ export function statusCodeMatcher(spec: string): (status: number) => boolean {
   return (status) => ranges.some(([lo, hi]) => status >= lo && status <= hi);
 }
 
-const renderAll = (templates: unknown, vars: object): Record<string, string> =>
-  Object.fromEntries(Object.entries((templates ?? {}) as Record<string, unknown>).map(([k, v]) => [k, renderTemplate(String(v), vars)]));
+// Parsed status code lists, by their text (the same few lists are checked on every call).
+const matchers = new Map<string, (status: number) => boolean>();
+function cachedMatcher(spec: string): (status: number) => boolean {
+  let m = matchers.get(spec);
+  if (!m) matchers.set(spec, (m = statusCodeMatcher(spec)));
+  return m;
+}
+
+const hasTemplate = (s: string) => s.includes('{{') || s.includes('{%') || s.includes('{#');
+type Pairs = [string, string][];
+const pairsOf = (templates: unknown): Pairs => Object.entries((templates ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+
+/** What a call needs from an operation's config, read once per operation (config objects are not changed while a simulation runs). */
+interface PreparedOperation {
+  url: string;
+  method: string;
+  params: Pairs;
+  /** System then operation headers; `staticHeaders` when none is a template. */
+  headers: Pairs;
+  staticHeaders: Record<string, string> | undefined;
+  allowed: string;
+}
+const prepared = new WeakMap<JsonObject, WeakMap<JsonObject, PreparedOperation>>();
+
+function prepare(system: JsonObject, op: JsonObject): PreparedOperation {
+  let bySystem = prepared.get(op);
+  if (!bySystem) prepared.set(op, (bySystem = new WeakMap()));
+  let p = bySystem.get(system);
+  if (!p) {
+    const headers = [...pairsOf(system.headers), ...pairsOf(op.headers)];
+    p = {
+      url: String(op.url ?? ''),
+      method: String(op.method ?? 'GET').toUpperCase(),
+      params: pairsOf(op.params),
+      headers,
+      staticHeaders: headers.some(([, v]) => hasTemplate(v)) ? undefined : Object.fromEntries(headers),
+      allowed: String(op.allowed_status_codes ?? '200-299'),
+    };
+    bySystem.set(system, p);
+  }
+  return p;
+}
 
 export function callOperation(
   world: RestWorld,
@@ -87,16 +127,24 @@ export function callOperation(
   options: CallOptions = {},
 ): OperationResult {
   const system = world.config(systemId);
-  const op = operationConfig(world, systemId, operationId);
-  const context = { properties: {}, ...vars };
-  const url = renderTemplate(String(op.url ?? ''), context).replace(/^\/+/, '');
-  const [path, queryString] = url.split('?', 2) as [string, string | undefined];
+  const op = prepare(system, operationConfig(world, systemId, operationId));
+  const context = vars.properties === undefined ? { properties: {}, ...vars } : vars;
+  let url = renderTemplate(op.url, context);
+  if (url.charCodeAt(0) === 47 /* / */) url = url.replace(/^\/+/, '');
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
   const query: Record<string, string> = {};
-  if (queryString) for (const [k, v] of new URLSearchParams(queryString)) query[k] = v;
-  Object.assign(query, renderAll(op.params, context), options.params ?? {});
-  const headers = { ...renderAll(system.headers, context), ...renderAll(op.headers, context), ...(options.headers ?? {}) };
-  const request: HttpRequest = { method: String(op.method ?? 'GET').toUpperCase(), path, query, headers, ...(body === undefined ? {} : { body }) };
+  if (q >= 0) {
+    const queryString = url.slice(q + 1).split('?', 1)[0]!;
+    if (queryString) for (const [k, v] of new URLSearchParams(queryString)) query[k] = v;
+  }
+  for (const [k, v] of op.params) query[k] = renderTemplate(v, context);
+  if (options.params) Object.assign(query, options.params);
+  const headers: Record<string, string> = op.staticHeaders ? { ...op.staticHeaders } : {};
+  if (!op.staticHeaders) for (const [k, v] of op.headers) headers[k] = renderTemplate(v, context);
+  if (options.headers) Object.assign(headers, options.headers);
+  const request: HttpRequest = body === undefined ? { method: op.method, path, query, headers } : { method: op.method, path, query, headers, body };
   const response = world.system(systemId).handle(request);
-  const allowed = statusCodeMatcher(options.allowedStatusCodes ?? String(op.allowed_status_codes ?? '200-299'))(response.status);
-  return { status: response.status, ...(response.body === undefined ? {} : { body: response.body }), allowed, request };
+  const allowed = cachedMatcher(options.allowedStatusCodes ?? op.allowed)(response.status);
+  return response.body === undefined ? { status: response.status, allowed, request } : { status: response.status, body: response.body, allowed, request };
 }

@@ -24,6 +24,7 @@
 import { compileDtl, type CompiledDtl, type DatasetView, type DtlContext, type Entity } from '../../dtl';
 import { primaryKeyValue } from './collect';
 import { RestCallError, callOperation, type JsonObject, type RestWorld } from './operation';
+import { entityWithSource } from './template';
 
 export interface ShareStats {
   inserted: number;
@@ -108,20 +109,28 @@ export function basedOnMatches(expected: unknown, actual: unknown): boolean {
     return expected.every((_, i) => assign(i, new Array(actual.length).fill(false)));
   }
   if (isDict(expected)) {
-    return isDict(actual) && Object.entries(expected).every(([k, v]) => basedOnMatches(v, actual[k]));
+    if (!isDict(actual)) return false;
+    for (const k of Object.keys(expected)) if (!basedOnMatches(expected[k], actual[k])) return false;
+    return true;
   }
   return expected === actual;
 }
 
-const atPath = (value: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, key) => (isDict(v) ? v[key] : undefined), value);
+function atPath(value: unknown, path: string): unknown {
+  // Top-level names (the usual $based_on_properties) need no split.
+  if (!path.includes('.')) return isDict(value) ? value[path] : undefined;
+  let v = value;
+  for (const key of path.split('.')) v = isDict(v) ? v[key] : undefined;
+  return v;
+}
 
 /** True when the current record still is what `$based_on` says (or there is nothing to compare). */
 export function optimisticLockHolds(entity: Entity, current: unknown): boolean {
   const basedOn = entity.$based_on;
   if (!isDict(basedOn)) return true;
   const props = Array.isArray(entity.$based_on_properties) ? (entity.$based_on_properties as string[]) : Object.keys(basedOn);
-  return props.every((p) => basedOnMatches(atPath(basedOn, p), atPath(current, p)));
+  for (const p of props) if (!basedOnMatches(atPath(basedOn, p), atPath(current, p))) return false;
+  return true;
 }
 
 function failed(entity: Entity, operation: string, status: number, body: unknown, ctx: ShareContext): Entity {
@@ -129,18 +138,35 @@ function failed(entity: Entity, operation: string, status: number, body: unknown
   return { _id: entity._id, sesam_status: 'failed', operation, status, response: body ?? null };
 }
 
+interface CallSettings {
+  system: string;
+  op: string;
+  options: { allowedStatusCodes: string };
+  properties: unknown;
+}
+// The template properties are read once per pipe and kind of call, not per entity.
+const callSettings = new WeakMap<object, Partial<Record<'lookup' | 'insert' | 'update', CallSettings>>>();
+
+function settingsFor(properties: JsonObject, which: 'lookup' | 'insert' | 'update'): CallSettings {
+  let perProperties = callSettings.get(properties);
+  if (!perProperties) callSettings.set(properties, (perProperties = {}));
+  let s = perProperties[which];
+  if (!s) {
+    s = {
+      system: String(properties.rest_system),
+      op: String(properties[`operation_${which}`] ?? which),
+      options: { allowedStatusCodes: String(properties[`${which}_allowed_status_codes`] ?? '100-599') },
+      properties: properties[`operation_${which}_properties`] ?? {},
+    };
+    perProperties[which] = s;
+  }
+  return s;
+}
+
 function call(properties: JsonObject, ctx: ShareContext, which: 'lookup' | 'insert' | 'update', entity: Entity, body?: unknown) {
-  const system = String(properties.rest_system);
-  const op = String(properties[`operation_${which}`] ?? which);
-  const allowed = String(properties[`${which}_allowed_status_codes`] ?? '100-599');
-  const res = callOperation(
-    ctx.world,
-    system,
-    op,
-    { entity: { ...entity, $source: entity }, properties: properties[`operation_${which}_properties`] ?? {} },
-    body,
-    { allowedStatusCodes: allowed },
-  );
+  const { system, op, options, properties: opProperties } = settingsFor(properties, which);
+  const allowed = options.allowedStatusCodes;
+  const res = callOperation(ctx.world, system, op, { entity: entityWithSource(entity), properties: opProperties }, body, options);
   // Restricting the allowed codes makes the pipe fail on the others (as in Sesam).
   if (!res.allowed) throw new RestCallError(`${op} on ${system} answered ${res.status} (allowed ${allowed}): ${JSON.stringify(res.body ?? null)}`, res.status, res.body);
   return res;

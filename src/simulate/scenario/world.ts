@@ -4,8 +4,8 @@ import { inputError } from '../../errors';
 import { LogicalClock } from '../clock';
 import { createEmulators } from '../emulators/index';
 import type { EmulatedSystem } from '../emulators/types';
-import type { RestSide } from '../engine/rest-side';
-import { collectRestTemplate, readRestSource, shareRestTemplate } from '../rest/index';
+import type { RestSide, TemplateContext } from '../engine/rest-side';
+import { collectRestTemplate, readRestSource, shareRestTemplate, type CollectContext, type ShareContext } from '../rest/index';
 import type { RestWorld } from '../rest/operation';
 import type { KnownStores } from './parse';
 import type { SimConfig, World, WorldFactory } from './run';
@@ -25,15 +25,25 @@ export function restSide(systems: Map<string, EmulatedSystem>, config: SimConfig
       return c;
     },
   };
+  // One collect/share context per pipe (template context), made once rather than per entity.
+  const collectContexts = new WeakMap<TemplateContext, CollectContext>();
+  const shareContexts = new WeakMap<TemplateContext, ShareContext>();
+  const datasetOf = (ctx: TemplateContext) => (id: string) => ctx.dataset(id);
   return {
     readSource: (_pipeId, source, state) => {
       const result = readRestSource(source, world, state as { since?: string });
       if (result.since !== undefined) state.since = result.since;
       return result.entities;
     },
-    collect: (properties, entities, ctx) => collectRestTemplate(properties, entities, { world, dataset: (id) => ctx.dataset(id) }),
+    collect: (properties, entities, ctx) => {
+      let c = collectContexts.get(ctx);
+      if (!c) collectContexts.set(ctx, (c = { world, dataset: datasetOf(ctx) }));
+      return collectRestTemplate(properties, entities, c);
+    },
     share: (properties, entity, ctx) => {
-      const out = shareRestTemplate(properties, entity, { world, dataset: (id) => ctx.dataset(id), dtlContext: ctx.dtl });
+      let c = shareContexts.get(ctx);
+      if (!c) shareContexts.set(ctx, (c = { world, dataset: datasetOf(ctx), dtlContext: ctx.dtl }));
+      const out = shareRestTemplate(properties, entity, c);
       return out ? [out] : [];
     },
     writes: () => Object.fromEntries([...systems].map(([id, s]) => [id, s.writes])),
