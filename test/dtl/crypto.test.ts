@@ -4,18 +4,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fernetDecrypt, fernetEncrypt } from '../../src/dtl/eval/crypto';
-import { SesamflowError } from '../../src/errors';
-import { evalExpr } from './helpers';
+import { evalExpr, thrown } from './helpers';
 
-function thrown(fn: () => unknown): SesamflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SesamflowError);
-    return error as SesamflowError;
-  }
-  throw new Error('expected an error');
-}
 
 // Made by Python's cryptography.fernet.Fernet(urlsafe_b64encode(sha256(b"secret"))).encrypt("från python").
 const PYTHON_TOKEN = 'gAAAAABrBzkLPhI3Ax5G66zYvOb-DFvYVHPlgRPNbS5pLtVZBPKAAGo9cp4c4acxhA4c79g6jOS5paRk4fedyEpM6Ty56-Yfhw==';

@@ -2,21 +2,11 @@
 // x64_128 vectors, vectorisation, seeds and argument errors.
 import { describe, expect, it } from 'vitest';
 import { murmur3x64_128 } from '../../src/dtl/eval/hash';
-import { SesamflowError } from '../../src/errors';
-import { evalExpr } from './helpers';
+import { evalExpr, thrown } from './helpers';
 
 const ABC = '~f79267961763742113019008347020647561319';
 const DEF = '~f114697464648834432121201791580882983835';
 
-function thrown(fn: () => unknown): SesamflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SesamflowError);
-    return error as SesamflowError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('murmur3x64_128', () => {
   it('matches mmh3.hash128 (unsigned, (h2 << 64) | h1)', () => {

@@ -1,3 +1,5 @@
+import { SesamflowError } from '../../src/errors';
+import { expect } from 'vitest';
 import { compileDtl, MemoryDataset, type DtlContext, type Entity } from '../../src/dtl/index';
 
 export interface TestContextOptions {
@@ -35,4 +37,15 @@ export function runTransforms(transforms: unknown[], source: Entity = {}, option
   const dtl = compileDtl({ rules: { default: [['add', '_id', 'x'], ['add', 'value', ['apply', 'body', '_S.']]], body: transforms } });
   const [target] = dtl.run(source, testContext(options));
   return target?.value;
+}
+
+/** Runs `fn`, expects it to throw a SesamflowError and returns it (for message and kind checks). */
+export function thrown(fn: () => unknown): SesamflowError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SesamflowError);
+    return error as SesamflowError;
+  }
+  throw new Error('expected an error');
 }

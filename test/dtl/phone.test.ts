@@ -1,18 +1,8 @@
 // phonenumber-parse / phonenumber-format: the documented examples
 // (hub/dtl/dtl-functions-phonenumbers.rst), vectorisation, other regions and argument errors.
 import { describe, expect, it } from 'vitest';
-import { SesamflowError } from '../../src/errors';
-import { evalExpr } from './helpers';
+import { evalExpr, thrown } from './helpers';
 
-function thrown(fn: () => unknown): SesamflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SesamflowError);
-    return error as SesamflowError;
-  }
-  throw new Error('expected an error');
-}
 
 type Case = [expr: unknown, expected: unknown];
 
