@@ -41,7 +41,6 @@ const path = (root: string, segments: string[]): string =>
 
 export const add = (property: string, value: Expr): Transform => ['add', property, value];
 export const addIf = (property: string, value: Expr): Transform => ['add-if', property, value];
-export const setDefault = (property: string, value: Expr): Transform => ['default', property, value];
 export const copy = (include: string | readonly string[], exclude?: string | readonly string[]): Transform =>
   exclude === undefined ? ['copy', toList(include)] : ['copy', toList(include), toList(exclude)];
 export const remove = (property: string): Transform => ['remove', property];
@@ -75,7 +74,6 @@ export const caseEq = (value: Expr, ...pairsAndElse: Expr[]): Call => call('case
 export const in_ = (values: Expr, items: Expr): Call => call('in', values, items);
 export const isNull = (value: Expr): Call => call('is-null', value);
 export const isNotNull = (value: Expr): Call => call('is-not-null', value);
-export const isEmpty = (value: Expr): Call => call('is-empty', value);
 export const isNotEmpty = (value: Expr): Call => call('is-not-empty', value);
 /** First non-null of the given values (`["coalesce", ["list", ...]]`, the documented form). */
 export const coalesce = (...values: Expr[]): Call => call('coalesce', list(...values));
@@ -97,7 +95,6 @@ export const datetime = (value: Expr): Call => call('datetime', value);
 export const ni = (namespace: string, value: Expr): Call => call('ni', namespace, value);
 export const niId = (value: Expr): Call => call('ni-id', value);
 export const niNs = (value: Expr): Call => call('ni-ns', value);
-export const stripNs = (value: Expr): Call => call('strip-ns', value);
 export const apply = (rule: string, values: Expr): Call => call('apply', rule, values);
 export const applyHops = (rule: string, spec: HopsSpec): Call => call('apply-hops', rule, spec as unknown as Expr);
 export const hops = (spec: HopsSpec): Call => call('hops', spec as unknown as Expr);

@@ -177,16 +177,6 @@ export const dtlFunctionNames = (): string[] => [...DTL_FUNCTIONS.keys()];
 
 export const getDtlFunction = (name: string): DtlFunctionSpec | undefined => DTL_FUNCTIONS.get(name);
 
-export const isTransformFunction = (name: string): boolean => {
-  const k = DTL_FUNCTIONS.get(name)?.kind;
-  return k === 'transform' || k === 'both';
-};
-
-export const isExpressionFunction = (name: string): boolean => {
-  const k = DTL_FUNCTIONS.get(name)?.kind;
-  return k === 'expression' || k === 'both';
-};
-
 /** Damerau-free Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);

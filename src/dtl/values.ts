@@ -70,7 +70,6 @@ export const isPlainString = (v: Value): v is string =>
   typeof v === 'string' && (v.length < 2 || v.charCodeAt(0) !== TILDE || stringKind(v) === 'string');
 
 export const isDict = (v: Value): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const isNumber = (v: Value): v is number => typeof v === 'number';
 export const isInt = (v: Value): v is number => typeof v === 'number' && Number.isInteger(v);
 /** Numbers and decimals. */
 export const isNumeric = (v: Value): boolean => typeof v === 'number' || (typeof v === 'string' && stringKind(v) === 'decimal');

@@ -13,23 +13,6 @@ export const fn2 =
   (a) =>
     specialise<Expr>(['impl', 'x', 'y'], '(f) => impl(x(f), y(f), f)', [impl, a.e(0), a.e(1)]);
 
-export const fnN =
-  (impl: (xs: Value[], f: Frame) => Value): ExprFactory =>
-  (a) => {
-    const xs = a.raw.map((_, i) => a.e(i));
-    return (f) =>
-      impl(
-        xs.map((x) => x(f)),
-        f,
-      );
-  };
-
-/** A function-expression argument: evaluated with `_` bound to each value. */
-export const withUnderscore =
-  (fn: Expr) =>
-  (f: Frame, v: Value): Value =>
-    fn(f.withU(v));
-
 /** Functions with an optional leading argument: [OPTIONAL?, VALUES]. */
 export function optionalLead(a: Args, baseCount: number): { lead: Expr | undefined; rest: Expr[] } {
   const hasLead = a.raw.length > baseCount;

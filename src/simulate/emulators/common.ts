@@ -100,19 +100,6 @@ export function checkDatatype(systemId: string, datatypes: readonly string[], da
   }
 }
 
-/** Sorts records for incremental reads: change time (as an instant), then id. */
-export function byChangeThenId<T extends JsonRecord>(changed: string, id: string) {
-  return (a: T, b: T): number => {
-    const ta = Date.parse(String(a[changed] ?? ''));
-    const tb = Date.parse(String(b[changed] ?? ''));
-    if (ta !== tb) return (Number.isNaN(ta) ? -Infinity : ta) - (Number.isNaN(tb) ? -Infinity : tb);
-    const ia = a[id];
-    const ib = b[id];
-    if (typeof ia === 'number' && typeof ib === 'number') return ia - ib;
-    return String(ia) < String(ib) ? -1 : String(ia) > String(ib) ? 1 : 0;
-  };
-}
-
 /** A positive integer query parameter, its default when absent, or an error message. */
 export function intParam(query: Record<string, string>, name: string, fallback: number, max?: number): number | string {
   const raw = lookupParam(query, name);
