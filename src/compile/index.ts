@@ -1,6 +1,7 @@
 // definitions → Sesam config entities (DESIGN §3). Pure: no I/O, no clock, no randomness; the
 // same definitions give the same entities in the same order on any machine.
 import type { DataflowDefinition } from '../model/dataflow';
+import type { EmulatorDefinition } from '../model/emulator';
 import type { SystemDefinition } from '../model/system';
 import { type ConfigFile, type JsonObject, type SesamProject, configPathFor } from '../sesam/project';
 import { envProfiles, nodeMetadata } from './metadata';
@@ -17,6 +18,8 @@ import { compileSystem } from './system';
 export interface Definitions {
   readonly systems: readonly SystemDefinition[];
   readonly dataflows: readonly DataflowDefinition[];
+  /** What is special about each system's emulated API (optional per system; the simulator's business only). */
+  readonly emulators?: readonly EmulatorDefinition[];
 }
 
 export interface CompileResult {

@@ -1,5 +1,6 @@
 // Loads the TypeScript definitions of a project: every `systems/<name>/index.ts` (exported
-// system definitions) and every `pipes/*.ts` (a default-exported dataflow). They are bundled
+// system definitions), its optional `systems/<name>/emulator.ts` (a default-exported emulation
+// spec) and every `pipes/*.ts` (a default-exported dataflow). They are bundled
 // with esbuild (fast, and its errors carry file:line:column) into the cache folder, then
 // imported one by one so a failure names its file. Files are taken in sorted order, so
 // results never depend on the file system's listing order.
@@ -10,20 +11,24 @@ import { pathToFileURL } from 'node:url';
 import { build, type BuildFailure } from 'esbuild';
 import { SesamflowError } from '../errors';
 import type { DataflowDefinition } from '../model/dataflow';
+import type { EmulatorDefinition } from '../model/emulator';
 import type { SystemDefinition } from '../model/system';
 import { packagePath } from '../paths';
 import type { Definitions } from './index';
 
 export async function loadDefinitions(root: string): Promise<Definitions> {
   const systemFiles: string[] = [];
+  const emulatorFiles: string[] = [];
   for (const name of await listDir(root, 'systems')) {
     const file = join(root, 'systems', name, 'index.ts');
     if (await exists(file)) systemFiles.push(file);
+    const emulator = join(root, 'systems', name, 'emulator.ts');
+    if (await exists(emulator)) emulatorFiles.push(emulator);
   }
   const pipeFiles = (await listDir(root, 'pipes')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'pipes', f));
   if (pipeFiles.length === 0) throw new SesamflowError(`no dataflow definitions in ${join(root, 'pipes')}`, 'input');
 
-  const modules = await bundle(root, [...systemFiles, ...pipeFiles]);
+  const modules = await bundle(root, [...systemFiles, ...emulatorFiles, ...pipeFiles]);
   const systems: SystemDefinition[] = [];
   for (const file of systemFiles) {
     const mod = await importDefinition(root, file, moduleUrl(modules, file));
@@ -37,7 +42,14 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
     if (!isDataflow(flow)) throw new SesamflowError(`${rel(root, file)}: has no default export made with defineDataflow`, 'input');
     dataflows.push({ ...flow, file: rel(root, file) });
   }
-  return { systems, dataflows };
+  const emulators: EmulatorDefinition[] = [];
+  for (const file of emulatorFiles) {
+    const spec = (await importDefinition(root, file, moduleUrl(modules, file))).default;
+    if (!isEmulator(spec)) throw new SesamflowError(`${rel(root, file)}: has no default export made with defineEmulator`, 'input');
+    if (!systems.some((s) => s.id === spec.system)) throw new SesamflowError(`${rel(root, file)}: emulates system '${spec.system}', which no systems/*/index.ts defines`, 'input');
+    emulators.push(spec);
+  }
+  return { systems, dataflows, emulators };
 }
 
 /** Bundles the definition files (shared code split into chunks) and returns entry → module URL. */
@@ -122,5 +134,6 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
 const rel = (root: string, file: string) => relative(root, file).split('\\').join('/');
 const isSystem = (v: unknown): v is SystemDefinition =>
   typeof v === 'object' && v !== null && typeof (v as SystemDefinition).urlPattern === 'string' && typeof (v as SystemDefinition).datatypes === 'object';
+const isEmulator = (v: unknown): v is EmulatorDefinition => typeof v === 'object' && v !== null && typeof (v as EmulatorDefinition).system === 'string';
 const isDataflow = (v: unknown): v is DataflowDefinition =>
   typeof v === 'object' && v !== null && Array.isArray((v as DataflowDefinition).mappings) && typeof (v as DataflowDefinition).concept === 'string';

@@ -36,10 +36,13 @@ export function compileSystem(system: SystemDefinition): JsonObject {
 }
 
 function compileOperation(op: RestOperation): JsonObject {
+  // Sesam numbers pages from 0; the APIs count from 1.
+  const paging = op.list ? { [op.list.pageParam]: '{{ page + 1 }}', [op.list.pageSizeParam]: String(op.list.pageSize) } : {};
+  const params = { ...op.params, ...paging };
   return {
     method: op.method,
     url: op.url,
-    ...(op.params ? { params: { ...op.params } } : {}),
+    ...(Object.keys(params).length > 0 ? { params } : {}),
     ...(op.headers ? { headers: { ...op.headers } } : {}),
     ...(op.method === 'POST' || op.method === 'PATCH' || op.method === 'PUT' ? { 'payload-type': 'json' } : {}),
     ...(op.list

@@ -1,3 +1,4 @@
 export * from './system';
 export * from './dataflow';
 export type { Path, PathValue, ValuePath, Fits, ValueMap } from './paths';
+export * from './emulator';

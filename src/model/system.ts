@@ -1,5 +1,6 @@
-// The definition API for systems and their datatypes (DESIGN §4.1–4.3). A definition is plain
-// data plus phantom types; the compiler turns it into a `system:rest` entity and the pipes.
+// The definition API for systems and their datatypes. A definition is plain data plus phantom
+// types; the compiler turns it into a `system:rest` entity and the pipes, and the simulator
+// builds an emulated API from it (ids, timestamps, unique keys, references, locks).
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -13,6 +14,10 @@ export interface RestOperation {
   /** List operations: paging and change tracking. */
   readonly list?: {
     readonly pageSize: number;
+    /** Query parameter of the page number (pages count from 1). */
+    readonly pageParam: string;
+    /** Query parameter of the page size. */
+    readonly pageSizeParam: string;
     /** Query parameter carrying the change timestamp (`since`). */
     readonly sinceParam: string;
     /** Jinja expressions for `_id` and `_updated` of listed records. */
@@ -58,6 +63,19 @@ export interface DatatypeDefinition<Read = unknown, Write = unknown> {
   readonly lookupOnCollect?: boolean;
   /** Top-level properties that only travel in the insert URL, never in a payload (`ContactId`). */
   readonly pathOnly?: readonly string[];
+  /**
+   * Properties whose values the API keeps unique among the records of this datatype (a missing
+   * or null value never collides). `{ property, within: 'parent' }` is unique among the children
+   * of one parent record only.
+   */
+  readonly unique?: readonly (string | { readonly property: string; readonly within: 'parent' })[];
+  /** Properties holding the primary key of a record of another datatype of the same system, which must exist. */
+  readonly references?: Readonly<Record<string, string>>;
+  /**
+   * The API refuses changes to a record while `property` holds one of `values` (and to its
+   * children), except a change of `property` itself to another value (which unlocks it).
+   */
+  readonly lock?: { readonly property: string; readonly values: readonly (string | number | boolean)[]; readonly reason: string };
   /** `_id` of the owning system; set by `defineSystem`. */
   readonly systemId?: string;
   /** Phantom type carriers: never set at run time. */

@@ -212,7 +212,7 @@ function flaggedPaths(start: JsonObject, doc: SchemaDoc, resolver: Resolver, fla
 function readonlyModule(doc: SchemaDoc, resolver: Resolver): string | undefined {
   const readOnly = flaggedPaths(doc.schema, doc, resolver, 'readOnly');
   const write = isObject(doc.schema.$defs) ? doc.schema.$defs.write : undefined;
-  const postOnly = isObject(write) ? flaggedPaths(write, doc, resolver, 'x-postOnly') : [];
+  const postOnly = isObject(write) ? flaggedPaths(write, doc, resolver, 'x-createOnly') : [];
   if (readOnly.length === 0 && postOnly.length === 0) return undefined;
   const list = (names: string[]) =>
     names.length === 0 ? '[] as const' : `[\n${names.map((n) => `  '${n}',`).join('\n')}\n] as const`;
@@ -225,7 +225,7 @@ function readonlyModule(doc: SchemaDoc, resolver: Resolver): string | undefined 
     `export const readOnlyPaths = ${list(readOnly)};`,
     '',
     `/** Properties of ${writeTitle} accepted on create (POST) only, never in an update (PATCH). */`,
-    `export const postOnlyPaths = ${list(postOnly)};`,
+    `export const createOnlyPaths = ${list(postOnly)};`,
     '',
   ].join('\n');
 }

@@ -25,8 +25,14 @@ const resource = (path: string): { list: RestOperation; lookup: RestOperation; i
   list: {
     method: 'GET',
     url: path,
-    params: { page: '{{ page + 1 }}', page_size: String(PAGE_SIZE) },
-    list: { pageSize: PAGE_SIZE, sinceParam: 'updated_since', idExpression: '{{ id }}', updatedExpression: '{{ updated_at }}' },
+    list: {
+      pageSize: PAGE_SIZE,
+      pageParam: 'page',
+      pageSizeParam: 'page_size',
+      sinceParam: 'updated_since',
+      idExpression: '{{ id }}',
+      updatedExpression: '{{ updated_at }}',
+    },
   },
   lookup: { method: 'GET', url: `${path}/{{ entity.id }}` },
   insert: { method: 'POST', url: path },
@@ -58,6 +64,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/contact',
       writeSchema: 'customcrm/contact',
       operations: resource('contacts'),
+      references: { customer_id: 'customer' },
     }),
     customer: defineDatatype<CrmCustomer, CrmWrite<CrmCustomer>>()({
       name: 'customer',
@@ -74,6 +81,8 @@ export const customcrm = defineSystem({
       schema: 'customcrm/order',
       writeSchema: 'customcrm/order',
       operations: resource('orders'),
+      unique: ['order_number'],
+      references: { customer_id: 'customer', contact_id: 'contact' },
     }),
     orderline: defineDatatype<CrmOrderLine, Omit<CrmOrderLine, 'id'>>()({
       name: 'orderline',
@@ -85,6 +94,7 @@ export const customcrm = defineSystem({
       writeSchema: 'customcrm/orderline',
       operations: {},
       parent: { datatype: 'order', property: 'lines', key: 'order_id' },
+      references: { product_id: 'product' },
     }),
     product: defineDatatype<CrmProduct, CrmWrite<CrmProduct>>()({
       name: 'product',
@@ -93,6 +103,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/product',
       writeSchema: 'customcrm/product',
       operations: resource('products'),
+      unique: ['sku'],
     }),
   },
 });

@@ -23,9 +23,10 @@ const JSON_PATCH = { 'Content-Type': 'application/json-patch+json' } as const;
 const list = (path: string): RestOperation => ({
   method: 'GET',
   url: path,
-  params: { PageNumber: '{{ page + 1 }}', PageSize: String(PAGE_SIZE) },
   list: {
     pageSize: PAGE_SIZE,
+    pageParam: 'PageNumber',
+    pageSizeParam: 'PageSize',
     sinceParam: 'lastChangedDateTimeOffsetGreaterThan',
     idExpression: '{{ Id }}',
     updatedExpression: '{{ LastChangedDateTimeOffset }}',
@@ -83,6 +84,8 @@ export const poweroffice = defineSystem({
       writeSchema: 'poweroffice/contactperson#/$defs/write',
       // A contact person belongs to one customer, named only in the POST path.
       pathOnly: ['ContactId'],
+      unique: ['ExternalCode'],
+      references: { ContactId: 'customers' },
       operations: {
         list: list('ContactPersons'),
         lookup: { method: 'GET', url: "ContactPersons/{{ entity['$source'].ContactId }}/{{ entity.Id }}" },
@@ -97,6 +100,7 @@ export const poweroffice = defineSystem({
       schema: 'poweroffice/customers',
       writeSchema: 'poweroffice/customers#/$defs/write',
       operations: resource('Customers'),
+      unique: ['ExternalImportReference', 'ExternalNumber', 'Number'],
     }),
     salesorders: defineDatatype<PoSalesOrder, PoSalesOrderWrite>()({
       name: 'salesorders',
@@ -107,6 +111,10 @@ export const poweroffice = defineSystem({
       writeSchema: 'poweroffice/salesorders#/$defs/write',
       // The list has headers only; the lookup of /Complete brings the lines.
       lookupOnCollect: true,
+      unique: ['ExternalImportReference'],
+      references: { CustomerId: 'customers', CustomerReferenceContactPersonId: 'contactperson' },
+      // PowerOffice refuses changes to a Confirmed order and its lines.
+      lock: { property: 'SalesOrderStatus', values: ['Confirmed'], reason: 'a Confirmed sales order cannot be changed; set SalesOrderStatus back to Draft first' },
       operations: {
         list: list('SalesOrders'),
         lookup: { method: 'GET', url: 'SalesOrders/{{ entity.Id }}/Complete' },
@@ -124,6 +132,8 @@ export const poweroffice = defineSystem({
       writeSchema: 'poweroffice/salesorderlines#/$defs/write',
       parent: { datatype: 'salesorders', property: 'SalesOrderLines', key: 'SalesOrderId' },
       pathOnly: ['SalesOrderId'],
+      unique: [{ property: 'ExternalImportReference', within: 'parent' }],
+      references: { ProductId: 'product' },
       operations: {
         lookup: { method: 'GET', url: "SalesOrders/{{ entity['$source'].SalesOrderId }}/Lines/{{ entity.Id }}" },
         insert: { method: 'POST', url: "SalesOrders/{{ entity['$source'].SalesOrderId }}/Lines" },
@@ -137,6 +147,7 @@ export const poweroffice = defineSystem({
       schema: 'poweroffice/product',
       writeSchema: 'poweroffice/product#/$defs/write',
       operations: resource('Products'),
+      unique: ['Code'],
     }),
   },
 });

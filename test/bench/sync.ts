@@ -8,6 +8,7 @@ import { Engine } from '../../src/simulate/engine/engine';
 import { configFromFolder } from '../../src/simulate/scenario/load';
 import type { SimConfig } from '../../src/simulate/scenario/run';
 import { defaultWorldFactory } from '../../src/simulate/scenario/world';
+import { definitions } from '../helpers/systems';
 
 export interface SyncBench {
   /** Records put into the systems (order lines counted one by one). */
@@ -28,7 +29,7 @@ const RECORDS_PER_UNIT = 6;
 export async function benchSync(n = 100_000, config?: SimConfig): Promise<SyncBench> {
   const cfg = config ?? (await configFromFolder(GENERATED));
   const clock = new LogicalClock('2026-01-01T10:00:01+00:00');
-  const world = defaultWorldFactory(cfg, { log: false })(clock);
+  const world = defaultWorldFactory(cfg, definitions, { log: false })(clock);
   const crm = world.systems.customcrm!;
   const po = world.systems.poweroffice!;
   const units = Math.max(1, Math.round(n / (2 * RECORDS_PER_UNIT)));

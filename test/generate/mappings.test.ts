@@ -109,7 +109,7 @@ describe('no read-only field is ever written', () => {
     for (const p of updated) {
       expect(side.schemas.property(side.datatype.writeSchema, p), `${ns}: ${p} is not in the write model`).toBeDefined();
       expect(side.schemas.property(side.datatype.schema, p)?.readOnly ?? false, `${ns}: ${p} is read-only`).toBe(false);
-      const postOnly = side.schemas.property(side.datatype.writeSchema, p)?.schema['x-postOnly'] === true;
+      const postOnly = side.schemas.property(side.datatype.writeSchema, p)?.schema['x-createOnly'] === true;
       expect(postOnly, `${ns}: ${p} may only be sent on insert`).toBe(false);
     }
   }

@@ -51,7 +51,7 @@ const checkWrite = (id: string, rows: Row[], writeTypes: Record<string, string> 
   expect(Object.keys(props).sort()).toEqual(expected.map(([f]) => f).sort());
   for (const [field, type, access] of expected) {
     const prop = props[field]!;
-    expect({ field, type: typeOf(prop, id), readOnly: prop.readOnly === true, postOnly: prop['x-postOnly'] === true }).toEqual({
+    expect({ field, type: typeOf(prop, id), readOnly: prop.readOnly === true, postOnly: prop['x-createOnly'] === true }).toEqual({
       field,
       type: writeTypes[field] ?? type,
       readOnly: false,

@@ -57,15 +57,15 @@ describe('committed generated types', () => {
     expect(customers).toContain("  'Id',\n");
     expect(customers).toContain("  'MailAddress.Id',\n");
     expect(customers).toContain("  'MailAddress.LastChangedDateTimeOffset',\n");
-    expect(customers).toMatch(/postOnlyPaths = \[[^\]]*'SubLedgerNumberSeriesId'/);
+    expect(customers).toMatch(/createOnlyPaths = \[[^\]]*'SubLedgerNumberSeriesId'/);
     const readonlyModule = (await import('../../systems/poweroffice/types/salesorders.readonly')) as {
       readOnlyPaths: readonly string[];
-      postOnlyPaths: readonly string[];
+      createOnlyPaths: readonly string[];
     };
     expect(readonlyModule.readOnlyPaths).toContain('SalesOrderNo');
     expect(readonlyModule.readOnlyPaths).toContain('SalesOrderLines[].Id');
-    expect(readonlyModule.postOnlyPaths).toContain('CustomerNo');
-    expect(readonlyModule.postOnlyPaths).toContain('SalesOrderLines[].ProductCode');
+    expect(readonlyModule.createOnlyPaths).toContain('CustomerNo');
+    expect(readonlyModule.createOnlyPaths).toContain('SalesOrderLines[].ProductCode');
     expect(readonlyModule.readOnlyPaths).not.toContain('CustomerId');
   });
 });

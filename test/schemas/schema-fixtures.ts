@@ -40,7 +40,7 @@ export const resolveRef = (ref: string, fromId: string): { id: string; node: Sch
 export const makeAjv = () => {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
   addFormats(ajv);
-  ajv.addKeyword({ keyword: 'x-postOnly', schemaType: 'boolean' });
+  ajv.addKeyword({ keyword: 'x-createOnly', schemaType: 'boolean' });
   for (const { schema } of allSchemas) ajv.addSchema(schema);
   return ajv;
 };

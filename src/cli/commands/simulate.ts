@@ -80,7 +80,8 @@ Examples:
         ? await configFromFolder(path.resolve(io.cwd, options.config))
         : configFromProject((await generate(io.cwd)).result.project);
       const clock = LogicalClock.forScenario([...inputs.values()]);
-      const world = defaultWorldFactory(config)(clock);
+      // No pipe that talks to a system runs here: the world has no emulated systems.
+      const world = defaultWorldFactory(config, { systems: [] })(clock);
       const engine = new Engine(config.pipes, {
         rest: world.rest,
         now: () => clock.now(),

@@ -2,7 +2,9 @@
 // scenarios against the emulated systems with the pipes compiled from the current definitions.
 import path from 'node:path';
 import { inputError } from '../../errors';
-import { generate } from '../../generate';
+import { loadDefinitions } from '../../compile/load';
+import { compile } from '../../compile/index';
+import { generateFrom } from '../../generate';
 import { configFromFolder, configFromProject, loadScenarios } from '../../simulate/scenario/load';
 import { resultLines, summaryLine } from '../../simulate/scenario/report';
 import { runScenario, type ScenarioResult, type SimConfig } from '../../simulate/scenario/run';
@@ -37,10 +39,12 @@ Examples:
     )
     .action(async (options: { scenarios: string; config?: string; filter?: string; json?: boolean }) => {
       const c = colors(io);
+      // The emulated systems always come from the definitions; the pipes from them or from --config.
+      const definitions = await loadDefinitions(io.cwd);
       const config: SimConfig = options.config
         ? await configFromFolder(path.resolve(io.cwd, options.config))
-        : configFromProject((await generate(io.cwd)).result.project);
-      const factory = defaultWorldFactory(config);
+        : configFromProject(generateFrom(compile(definitions)).result.project);
+      const factory = defaultWorldFactory(config, definitions);
       const scenarios = await loadScenarios(path.resolve(io.cwd, options.scenarios), knownStores(factory), options.filter, options.scenarios);
       if (scenarios.length === 0)
         throw inputError(options.filter ? `no scenario in ${options.scenarios} matches "${options.filter}"` : `no scenario files (*.yaml) in ${options.scenarios}`);

@@ -1,13 +1,21 @@
-// Helpers shared by the emulators: copying, scenario subset matching, JSON Patch, answers.
-import { inputError } from '../../errors';
-import type { HttpResponse, JsonRecord } from './types';
+// Helpers of the emulated systems: copying, scenario subset matching, JSON Patch, query parameters.
+import type { JsonRecord } from './types';
+
+/**
+ * Sets an own property, whatever its name: `__proto__` is an ordinary field name in records
+ * (a plain assignment would change the object's prototype instead).
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
 
 /** Deep copy of JSON data (faster than structuredClone for the small records the emulators hold). */
 export function clone<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(clone) as T;
   const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = clone((value as Record<string, unknown>)[k]);
+  for (const k of Object.keys(value)) setOwn(out, k, clone((value as Record<string, unknown>)[k]));
   return out as T;
 }
 
@@ -25,7 +33,7 @@ export function matchesSubset(actual: unknown, expected: unknown): boolean {
   }
   if (isRecord(expected)) {
     if (!isRecord(actual)) return false;
-    return Object.entries(expected).every(([k, v]) => matchesSubset(actual[k], v));
+    return Object.entries(expected).every(([k, v]) => matchesSubset(Object.hasOwn(actual, k) ? actual[k] : undefined, v));
   }
   if (typeof expected === 'number') return typeof actual === 'number' && actual === expected;
   return actual === expected;
@@ -77,27 +85,20 @@ export function applyJsonPatch(doc: JsonRecord, ops: readonly PatchOperation[]):
     const segments = pointerSegments(op.path);
     let parent: JsonRecord = out;
     for (const seg of segments.slice(0, -1)) {
-      const next = parent[seg];
+      const next = Object.hasOwn(parent, seg) ? parent[seg] : undefined;
       if (!isRecord(next)) throw new PatchError(`path ${op.path}: ${seg} is not an object`);
       parent = next;
     }
     const last = segments[segments.length - 1]!;
     if (op.op === 'remove') {
-      if (segments.length > 1 && !(last in parent)) throw new PatchError(`path ${op.path} does not exist`);
+      if (segments.length > 1 && !Object.hasOwn(parent, last)) throw new PatchError(`path ${op.path} does not exist`);
       delete parent[last];
     } else {
-      if (op.op === 'replace' && segments.length > 1 && !(last in parent)) throw new PatchError(`path ${op.path} does not exist`);
-      parent[last] = clone(op.value);
+      if (op.op === 'replace' && segments.length > 1 && !Object.hasOwn(parent, last)) throw new PatchError(`path ${op.path} does not exist`);
+      setOwn(parent, last, clone(op.value));
     }
   }
   return out;
-}
-
-/** The set of store names an emulator accepts, with a helpful error for a wrong one. */
-export function checkDatatype(systemId: string, datatypes: readonly string[], datatype: string): void {
-  if (!datatypes.includes(datatype)) {
-    throw inputError(`unknown datatype "${datatype}" for system ${systemId}; known: ${datatypes.join(', ')}`);
-  }
 }
 
 /** A positive integer query parameter, its default when absent, or an error message. */
@@ -111,16 +112,12 @@ export function intParam(query: Record<string, string>, name: string, fallback: 
 
 /** Query parameters bind case-insensitively (as ASP.NET does). */
 export function lookupParam(query: Record<string, string>, name: string): string | undefined {
-  if (name in query) return query[name];
+  if (Object.hasOwn(query, name)) return query[name];
   const lower = name.toLowerCase();
   for (const [k, v] of Object.entries(query)) if (k.toLowerCase() === lower) return v;
   return undefined;
 }
 
-export const ok = (body: unknown, status = 200): HttpResponse => ({ status, body });
-
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 export const isWriteMethod = (method: string) => WRITE_METHODS.has(method.toUpperCase());
 
-/** Rounds money to cents, avoiding binary noise like 0.30000000000000004. */
-export const money = (n: number): number => Math.round(n * 100) / 100;

@@ -1,24 +1,22 @@
-// Emulated systems for the simulator (DESIGN §7): in-memory stores per system and datatype that
-// answer like the real APIs and refuse what they refuse.
+// Emulated systems for the simulator: one generic in-memory REST API per system definition,
+// answering like the real API and refusing what it refuses.
+import type { EmulatorDefinition } from '../../model/emulator';
+import type { SystemDefinition } from '../../model/system';
 import type { LogicalClock } from '../clock';
-import { CrmEmulator } from './crm';
-import { PowerOfficeEmulator, type PowerOfficeEmulatorOptions } from './poweroffice';
+import { RestEmulator } from './rest-emulator';
 import type { EmulatedSystem, EmulatorOptions } from './types';
 
-export { CrmEmulator, CRM_DATATYPES } from './crm';
-export { PowerOfficeEmulator, POWEROFFICE_DATATYPES, type PowerOfficeEmulatorOptions } from './poweroffice';
+export { RestEmulator, parseUrl } from './rest-emulator';
 export { applyJsonPatch, matchesSubset, parseJsonPatch, PatchError, type PatchOperation } from './common';
 export type { EmulatedSystem, EmulatorOptions, HttpRequest, HttpResponse, JsonRecord, RequestLogEntry } from './types';
 
-/** The two systems of the integration, sharing one clock, keyed by system id. */
+/** The systems of the definitions, sharing one clock, keyed by system id. */
 export function createEmulators(
+  systems: readonly SystemDefinition[],
+  emulators: readonly EmulatorDefinition[],
   clock: LogicalClock,
-  options: EmulatorOptions & Pick<PowerOfficeEmulatorOptions, 'lockConfirmedOrders'> = {},
+  options: EmulatorOptions = {},
 ): Map<string, EmulatedSystem> {
-  const crm = new CrmEmulator(clock, options);
-  const po = new PowerOfficeEmulator(clock, options);
-  return new Map<string, EmulatedSystem>([
-    [crm.id, crm],
-    [po.id, po],
-  ]);
+  const specs = new Map(emulators.map((e) => [e.system, e]));
+  return new Map<string, EmulatedSystem>(systems.map((s) => [s.id, new RestEmulator(s, specs.get(s.id), clock, options)]));
 }

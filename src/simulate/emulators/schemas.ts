@@ -1,90 +1,23 @@
-// Request validation for the emulators, from the same JSON Schemas the generator uses
-// (systems/*/schemas): what the schema forbids, the emulated API refuses.
+// Request validation for an emulated system, from the JSON Schemas of its definition: what the
+// schema forbids, the emulated API refuses. Built when the emulator starts from the schemas the
+// definitions were loaded with (never from a cached copy); validators compile on first use.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import crmAddress from '../../../systems/customcrm/schemas/address.schema.json';
-import crmContact from '../../../systems/customcrm/schemas/contact.schema.json';
-import crmCustomer from '../../../systems/customcrm/schemas/customer.schema.json';
-import crmOrder from '../../../systems/customcrm/schemas/order.schema.json';
-import crmOrderline from '../../../systems/customcrm/schemas/orderline.schema.json';
-import crmProduct from '../../../systems/customcrm/schemas/product.schema.json';
-import poAddress from '../../../systems/poweroffice/schemas/address.schema.json';
-import poContactaddress from '../../../systems/poweroffice/schemas/contactaddress.schema.json';
-import poContactperson from '../../../systems/poweroffice/schemas/contactperson.schema.json';
-import poCustomers from '../../../systems/poweroffice/schemas/customers.schema.json';
-import poEnums from '../../../systems/poweroffice/schemas/enums.schema.json';
-import poProduct from '../../../systems/poweroffice/schemas/product.schema.json';
-import poSalesorderlines from '../../../systems/poweroffice/schemas/salesorderlines.schema.json';
-import poSalesorders from '../../../systems/poweroffice/schemas/salesorders.schema.json';
+import type { FieldError } from '../../model/emulator';
+import type { SchemaLike } from '../../model/system';
 
 type Schema = Record<string, unknown>;
 
-const ALL_SCHEMAS: Schema[] = [
-  crmAddress,
-  crmContact,
-  crmCustomer,
-  crmOrder,
-  crmOrderline,
-  crmProduct,
-  poAddress,
-  poContactaddress,
-  poContactperson,
-  poCustomers,
-  poEnums,
-  poProduct,
-  poSalesorderlines,
-  poSalesorders,
-] as Schema[];
-
-const byId = new Map(ALL_SCHEMAS.map((s) => [s.$id as string, s]));
-
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-function getAjv(): Ajv2020 {
-  if (!ajv) {
-    ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
-    addFormats(ajv);
-    ajv.addKeyword({ keyword: 'x-postOnly', schemaType: 'boolean' });
-    for (const s of ALL_SCHEMAS) ajv.addSchema(s);
+/** `x-…` annotation keywords used anywhere in the schemas (ajv's strict mode wants them declared). */
+function annotationKeywords(node: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const n of node) annotationKeywords(n, out);
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith('x-')) out.add(k);
+      annotationKeywords(v, out);
+    }
   }
-  return ajv;
-}
-
-/** The schema document with `$id` (e.g. "poweroffice/customers"). */
-export function schemaDocument(id: string): Schema {
-  const s = byId.get(id);
-  if (!s) throw new Error(`no schema ${id}`);
-  return s;
-}
-
-/** The node at `id` or `id#/$defs/name`. */
-export function schemaNode(ref: string): Schema {
-  const [id, pointer] = ref.split('#');
-  let node: unknown = schemaDocument(id!);
-  for (const key of (pointer ?? '').split('/').filter(Boolean)) node = (node as Schema)[key];
-  if (!node || typeof node !== 'object') throw new Error(`no schema node ${ref}`);
-  return node as Schema;
-}
-
-/** The `properties` of a schema node. */
-const propertiesByRef = new Map<string, Record<string, Schema>>();
-export function schemaProperties(ref: string): Record<string, Schema> {
-  let props = propertiesByRef.get(ref);
-  if (!props) propertiesByRef.set(ref, (props = (schemaNode(ref).properties ?? {}) as Record<string, Schema>));
-  return props;
-}
-
-/** Validator for a schema node as is (POST: required properties enforced). */
-export function validatorFor(ref: string): ValidateFunction {
-  let v = compiled.get(ref);
-  if (!v) {
-    const a = getAjv();
-    v = a.getSchema(ref);
-    if (!v) throw new Error(`cannot compile schema ${ref}`);
-    compiled.set(ref, v);
-  }
-  return v;
+  return out;
 }
 
 function withoutRequired(node: unknown, deep: boolean, top = true): unknown {
@@ -93,41 +26,86 @@ function withoutRequired(node: unknown, deep: boolean, top = true): unknown {
   const out: Schema = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === 'required' && (deep || top)) continue;
-    // Property maps hold names, not keywords: recurse into their values only.
     out[k] = deep ? withoutRequired(v, deep, false) : v;
   }
   return out;
 }
 
-/**
- * Validator for partial updates: the node with its `required` dropped — at the top only
- * (`deep` false: a replaced nested object must still be complete, as PowerOffice wants) or
- * everywhere (`deep` true: the CRM's PATCH, where `if/then/else` also require fields).
- */
-export function partialValidatorFor(ref: string, deep: boolean): ValidateFunction {
-  const key = `${ref}~partial${deep ? '-deep' : ''}`;
-  let v = compiled.get(key);
-  if (!v) {
-    const [id] = ref.split('#');
-    const doc = schemaDocument(id!);
-    const variant = withoutRequired(schemaNode(ref), deep) as Schema;
-    // Same folder as the original so relative $refs ("address", "#/$defs/accrualWrite") resolve.
-    const schema: Schema = { ...variant, $id: key.replace('#', '~').replace(/\/\$defs\//g, '-'), $defs: doc.$defs ?? {} };
-    delete schema.$schema;
-    v = getAjv().compile(schema);
-    compiled.set(key, v);
-  }
-  return v;
-}
+export class SchemaValidators {
+  private ajv: Ajv2020 | undefined;
+  private readonly byId = new Map<string, Schema>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly properties = new Map<string, Record<string, Schema>>();
 
-export interface FieldError {
-  /** JSON pointer of the offending field, e.g. "/MailAddress/City". */
-  field: string;
-  message: string;
+  constructor(private readonly schemas: readonly SchemaLike[]) {
+    for (const s of schemas) if (typeof s.$id === 'string') this.byId.set(s.$id, s as Schema);
+  }
+
+  private getAjv(): Ajv2020 {
+    if (!this.ajv) {
+      const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+      addFormats(ajv);
+      for (const keyword of annotationKeywords(this.schemas, new Set())) ajv.addKeyword({ keyword });
+      for (const s of this.schemas) ajv.addSchema(s as Schema);
+      this.ajv = ajv;
+    }
+    return this.ajv;
+  }
+
+  /** The node at `id` or `id#/$defs/name`, following a top-level `$ref`. */
+  node(ref: string): Schema {
+    const [id, pointer] = ref.split('#');
+    let node: unknown = this.byId.get(id!);
+    if (!node) throw new Error(`no schema ${id}`);
+    for (const key of (pointer ?? '').split('/').filter(Boolean)) node = (node as Schema)[key];
+    if (!node || typeof node !== 'object') throw new Error(`no schema node ${ref}`);
+    const target = (node as Schema).$ref;
+    if (typeof target === 'string' && target.startsWith('#')) return this.node(`${id}${target}`);
+    return node as Schema;
+  }
+
+  /** The top-level `properties` of a record schema. */
+  propertiesOf(ref: string): Record<string, Schema> {
+    let props = this.properties.get(ref);
+    if (!props) this.properties.set(ref, (props = (this.node(ref).properties ?? {}) as Record<string, Schema>));
+    return props;
+  }
+
+  /** Validator for a schema node as is (an insert: required properties enforced). */
+  full(ref: string): ValidateFunction {
+    let v = this.compiled.get(ref);
+    if (!v) {
+      v = this.getAjv().getSchema(ref);
+      if (!v) throw new Error(`cannot compile schema ${ref}`);
+      this.compiled.set(ref, v);
+    }
+    return v;
+  }
+
+  /**
+   * Validator for partial updates: the node with its `required` dropped — at the top only
+   * (`deep` false: a replaced nested object must still be complete, as with JSON Patch) or
+   * everywhere (`deep` true: partial JSON, where `if/then/else` may also require fields).
+   */
+  partial(ref: string, deep: boolean): ValidateFunction {
+    const key = `${ref}~partial${deep ? '-deep' : ''}`;
+    let v = this.compiled.get(key);
+    if (!v) {
+      const [id] = ref.split('#');
+      const doc = this.byId.get(id!)!;
+      const variant = withoutRequired(this.node(ref), deep) as Schema;
+      // Same folder as the original so relative $refs resolve.
+      const schema: Schema = { ...variant, $id: key.replace('#', '~').replace(/\/\$defs\//g, '-'), $defs: doc.$defs ?? {} };
+      delete schema.$schema;
+      v = this.getAjv().compile(schema);
+      this.compiled.set(key, v);
+    }
+    return v;
+  }
 }
 
 /** Ajv errors as field errors: unknown fields, missing required ones, type and format errors. */
-export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
+export function fieldErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -149,9 +127,9 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
     const key = `${field}|${message}`;
     if (!seen.has(key)) {
       seen.add(key);
-      out.push({ field: field || '/', message });
+      out.push({ field: `${prefix}${field}` || '/', message });
     }
   }
-  if (out.length === 0 && errors && errors.length > 0) out.push({ field: errors[0]!.instancePath || '/', message: errors[0]!.message ?? 'invalid' });
+  if (out.length === 0 && errors && errors.length > 0) out.push({ field: `${prefix}${errors[0]!.instancePath}` || '/', message: errors[0]!.message ?? 'invalid' });
   return out;
 }

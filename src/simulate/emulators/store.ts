@@ -84,6 +84,11 @@ export class RecordStore {
     }
   }
 
+  /** Whether there is an index `name`. */
+  indexed(name: string): boolean {
+    return this.indexes.has(name);
+  }
+
   /** Records whose index `name` holds `value`, in insertion order of their ids' first indexing. */
   find(name: string, value: unknown): JsonRecord[] {
     const ids = this.indexes.get(name)?.get(value);

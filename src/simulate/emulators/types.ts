@@ -28,7 +28,7 @@ export interface RequestLogEntry {
 
 export interface EmulatedSystem {
   readonly id: string;
-  /** Store names (DESIGN §4.4 datatypes), e.g. `customer`, `salesorderlines`. */
+  /** Store names: the system's datatype names. */
   readonly datatypes: readonly string[];
   /** Answers one API call like the real API would (validation failures are 4xx responses, never throws). */
   handle(req: HttpRequest): HttpResponse;
@@ -54,4 +54,6 @@ export interface EmulatedSystem {
 export interface EmulatorOptions {
   /** Keep a request log (default false). */
   log?: boolean;
+  /** Refuse changes to locked records, as the API does (default true). */
+  enforceLocks?: boolean;
 }

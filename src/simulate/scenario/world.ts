@@ -1,5 +1,6 @@
-// The world a scenario runs in: the emulated CRM and PowerOffice systems on the scenario's
+// The world a scenario runs in: the emulated systems of the definitions on the scenario's
 // logical clock, and the REST side (sources and template transforms) that talks to them.
+import type { Definitions } from '../../compile/index';
 import { inputError } from '../../errors';
 import { LogicalClock } from '../clock';
 import { createEmulators } from '../emulators/index';
@@ -50,10 +51,13 @@ export function restSide(systems: Map<string, EmulatedSystem>, config: SimConfig
   };
 }
 
-/** The default world for a config: the emulators behind the config's systems. */
-export function defaultWorldFactory(config: SimConfig, options: { log?: boolean } = {}): WorldFactory {
+/** Systems to emulate: the definitions' systems with their emulation specs. */
+export type EmulatedDefinitions = Pick<Definitions, 'systems' | 'emulators'>;
+
+/** The default world for a config: the definitions' systems, emulated, behind the config's `system:rest` entities. */
+export function defaultWorldFactory(config: SimConfig, definitions: EmulatedDefinitions, options: { log?: boolean } = {}): WorldFactory {
   return (clock) => {
-    const systems = createEmulators(clock, { log: options.log ?? true });
+    const systems = createEmulators(definitions.systems, definitions.emulators ?? [], clock, { log: options.log ?? true });
     return { systems: Object.fromEntries(systems), rest: restSide(systems, config) };
   };
 }

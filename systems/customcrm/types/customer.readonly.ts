@@ -8,4 +8,4 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of the write model accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [] as const;
+export const createOnlyPaths = [] as const;

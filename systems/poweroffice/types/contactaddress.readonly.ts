@@ -7,4 +7,4 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoContactAddressWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [] as const;
+export const createOnlyPaths = [] as const;

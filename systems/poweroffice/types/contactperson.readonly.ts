@@ -9,4 +9,4 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoContactPersonWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [] as const;
+export const createOnlyPaths = [] as const;

@@ -19,7 +19,7 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoCustomerWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [
+export const createOnlyPaths = [
   'DeliveryTerm',
   'DepartmentCode',
   'InvoiceBrandingThemeCode',

@@ -204,7 +204,7 @@ export interface PoCustomer {
   WebsiteUrl?: string | null;
 }
 /**
- * CustomerPostDto: the writable customer properties (POST /Customers; PATCH takes the same minus x-postOnly ones).
+ * CustomerPostDto: the writable customer properties (POST /Customers; PATCH takes the same minus x-createOnly ones).
  *
  * This interface was referenced by `PoCustomer`'s JSON-Schema
  * via the `definition` "write".

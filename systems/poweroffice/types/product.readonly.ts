@@ -14,7 +14,7 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoProductWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [
+export const createOnlyPaths = [
   'OptionalSalesAccount',
   'ProductGroupCode',
   'StandardSalesAccount',

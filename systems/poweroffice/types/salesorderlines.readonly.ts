@@ -21,7 +21,7 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoSalesOrderLineWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [
+export const createOnlyPaths = [
   'DepartmentCode',
   'Dim1Code',
   'Dim2Code',

@@ -41,7 +41,7 @@ export const readOnlyPaths = [
 ] as const;
 
 /** Properties of PoSalesOrderWrite accepted on create (POST) only, never in an update (PATCH). */
-export const postOnlyPaths = [
+export const createOnlyPaths = [
   'BrandingThemeCode',
   'CustomerNo',
   'DeliveryTerm',

@@ -186,7 +186,7 @@ export interface PoSalesOrder {
   TotalAmount?: number | null;
 }
 /**
- * SalesOrderCompletePostDto: the writable sales order (POST /SalesOrders/Complete with lines; PATCH /SalesOrders/{id} takes the header minus x-postOnly properties).
+ * SalesOrderCompletePostDto: the writable sales order (POST /SalesOrders/Complete with lines; PATCH /SalesOrders/{id} takes the header minus x-createOnly properties).
  *
  * This interface was referenced by `PoSalesOrder`'s JSON-Schema
  * via the `definition` "write".

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CrmEmulator } from '../../../src/simulate/emulators';
-import { bodyOf, call, newClock } from './helpers';
+import type { RestEmulator } from '../../../src/simulate/emulators';
+import { bodyOf, call, crmEmulator } from './helpers';
 
-let crm: CrmEmulator;
+let crm: RestEmulator;
 beforeEach(() => {
-  crm = new CrmEmulator(newClock(), { log: true });
+  crm = crmEmulator({ log: true });
 });
 
 const seed = () => {

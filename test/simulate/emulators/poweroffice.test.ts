@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PowerOfficeEmulator } from '../../../src/simulate/emulators';
-import { bodyOf, call, newClock } from './helpers';
+import type { RestEmulator } from '../../../src/simulate/emulators';
+import { bodyOf, call, poEmulator } from './helpers';
 
-let po: PowerOfficeEmulator;
+let po: RestEmulator;
 beforeEach(() => {
-  po = new PowerOfficeEmulator(newClock());
+  po = poEmulator();
 });
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -74,7 +74,7 @@ describe('PowerOffice emulator: customers', () => {
     expect(bodyOf(r)).not.toHaveProperty('EmailAddress');
     expect(bodyOf(call(po, 'PATCH', 'Customers/10001', [{ op: 'replace', path: '/Number', value: 'x' }])).Errors).toEqual({ '/Number': ['must be integer,null'] });
     expect(bodyOf(call(po, 'PATCH', 'Customers/10001', [{ op: 'replace', path: '/Id', value: 3 }])).Errors).toEqual({ '/Id': ['read-only field'] });
-    expect(bodyOf(call(po, 'PATCH', 'Customers/10001', [{ op: 'replace', path: '/SubLedgerNumberSeriesId', value: null }])).Errors).toEqual({ '/SubLedgerNumberSeriesId': ['can only be set on POST'] });
+    expect(bodyOf(call(po, 'PATCH', 'Customers/10001', [{ op: 'replace', path: '/SubLedgerNumberSeriesId', value: null }])).Errors).toEqual({ '/SubLedgerNumberSeriesId': ['can only be set on create'] });
     expect(call(po, 'PATCH', 'Customers/10001', { PhoneNumber: '1' }).status).toBe(400); // not a JSON Patch document
     expect(call(po, 'PATCH', 'Customers/10001', [{ op: 'replace', path: '/MailAddress', value: { City: 'Oslo' } }]).status).toBe(400);
     expect(call(po, 'PATCH', 'Customers/99', [{ op: 'replace', path: '/Name', value: 'x' }]).status).toBe(404);
@@ -141,7 +141,7 @@ describe('PowerOffice emulator: products', () => {
     expect(bodyOf(call(po, 'POST', 'Products', { Code: 'W-2' })).Errors).toEqual({ '/Name': ['required field is missing'] });
     expect(call(po, 'POST', 'Products', { Name: 'Other', Code: 'W-1' }).status).toBe(409);
     expect(bodyOf(call(po, 'POST', 'Products', { Name: 'X', StockAvailable: 1 })).Errors).toEqual({ '/StockAvailable': ['read-only field'] });
-    expect(bodyOf(call(po, 'PATCH', 'Products/30001', [{ op: 'replace', path: '/ProductGroupCode', value: 'G' }])).Errors).toEqual({ '/ProductGroupCode': ['can only be set on POST'] });
+    expect(bodyOf(call(po, 'PATCH', 'Products/30001', [{ op: 'replace', path: '/ProductGroupCode', value: 'G' }])).Errors).toEqual({ '/ProductGroupCode': ['can only be set on create'] });
   });
 });
 
@@ -180,7 +180,7 @@ describe('PowerOffice emulator: sales orders', () => {
     customer();
     product();
     let r = call(po, 'POST', 'SalesOrders/Complete', { CustomerId: 99 });
-    expect(bodyOf(r).Errors).toEqual({ '/CustomerId': ['customer 99 does not exist'] });
+    expect(bodyOf(r).Errors).toEqual({ '/CustomerId': ['customers 99 does not exist'] });
     r = call(po, 'POST', 'SalesOrders/Complete', { CustomerId: 10001, SalesOrderLines: [{ ProductId: 30001 }] });
     expect(bodyOf(r).Errors).toEqual({ '/SalesOrderLines/0/Quantity': ['Quantity is required when a product is set'] });
     r = call(po, 'POST', 'SalesOrders/Complete', { CustomerId: 10001, SalesOrderLines: [{ Id: uuid(9), Quantity: 1 }] });
@@ -197,7 +197,7 @@ describe('PowerOffice emulator: sales orders', () => {
     product();
     order();
     const id = uuid(1);
-    expect(bodyOf(call(po, 'PATCH', `SalesOrders/${id}`, [{ op: 'replace', path: '/SalesOrderLines', value: [] }])).Errors).toEqual({ '/SalesOrderLines': ['can only be set on POST'] });
+    expect(bodyOf(call(po, 'PATCH', `SalesOrders/${id}`, [{ op: 'replace', path: '/SalesOrderLines', value: [] }])).Errors).toEqual({ '/SalesOrderLines': ['can only be set on create'] });
     let r = call(po, 'PATCH', `SalesOrders/${id}`, [{ op: 'replace', path: '/PurchaseOrderReference', value: 'PO-7' }]);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ PurchaseOrderReference: 'PO-7', LastChangedDateTimeOffset: '2026-01-01T10:00:03+00:00' });
@@ -207,7 +207,7 @@ describe('PowerOffice emulator: sales orders', () => {
     expect(call(po, 'POST', `SalesOrders/${id}/Lines`, { Quantity: 1, ExternalImportReference: 'ol-9' }).status).toBe(409);
     r = call(po, 'PATCH', `SalesOrders/${id}/Lines/${uuid(4)}`, [{ op: 'replace', path: '/Quantity', value: 3 }]);
     expect(r.body).toMatchObject({ Quantity: 3, NetAmount: 300 });
-    expect(bodyOf(call(po, 'PATCH', `SalesOrders/${id}/Lines/${uuid(4)}`, [{ op: 'replace', path: '/ProductCode', value: 'W-1' }])).Errors).toEqual({ '/ProductCode': ['can only be set on POST'] });
+    expect(bodyOf(call(po, 'PATCH', `SalesOrders/${id}/Lines/${uuid(4)}`, [{ op: 'replace', path: '/ProductCode', value: 'W-1' }])).Errors).toEqual({ '/ProductCode': ['can only be set on create'] });
     expect(bodyOf(call(po, 'GET', `SalesOrders/${id}/Lines/${uuid(4)}`)).Quantity).toBe(3);
     expect(call(po, 'GET', `SalesOrders/${id}/Lines/${uuid(99)}`).status).toBe(404);
     const header = bodyOf(call(po, 'GET', `SalesOrders/${id}`));
@@ -223,7 +223,7 @@ describe('PowerOffice emulator: sales orders', () => {
     expect(call(po, 'PATCH', `SalesOrders/${id}`, [{ op: 'replace', path: '/ContractNo', value: 'C' }]).status).toBe(400);
     expect(call(po, 'POST', `SalesOrders/${id}/Lines`, { Quantity: 1 }).status).toBe(400);
     expect(call(po, 'PATCH', `SalesOrders/${id}`, [{ op: 'replace', path: '/SalesOrderStatus', value: 'Draft' }, { op: 'replace', path: '/ContractNo', value: 'C' }]).status).toBe(200);
-    const unlocked = new PowerOfficeEmulator(newClock(), { lockConfirmedOrders: false });
+    const unlocked = poEmulator({ enforceLocks: false });
     unlocked.put('customers', { Id: 1, Name: 'A' });
     unlocked.put('salesorders', { Id: uuid(7), CustomerId: 1, SalesOrderStatus: 'Confirmed' });
     expect(call(unlocked, 'PATCH', `SalesOrders/${uuid(7)}`, [{ op: 'replace', path: '/ContractNo', value: 'C' }]).status).toBe(200);
@@ -237,8 +237,8 @@ describe('PowerOffice emulator: stores', () => {
     const o = po.put('salesorders', { CustomerId: 500, SalesOrderLines: [{ Quantity: 2, ProductUnitPrice: 10 }] });
     expect(o).toMatchObject({ Id: uuid(1), SalesOrderNo: 1001, NetAmount: 20, LineCount: 1, LastChangedDateTimeOffset: '2026-01-01T10:00:00+00:00' });
     expect(po.records('salesorderlines')).toEqual([expect.objectContaining({ Id: uuid(2), SalesOrderId: uuid(1), NetAmount: 20 })]);
-    expect(() => po.put('salesorderlines', { Quantity: 1 })).toThrow(/needs the SalesOrderId of an existing sales order/);
-    expect(() => po.put('contactperson', { FirstName: 'A' })).toThrow(/needs the ContactId/);
+    expect(() => po.put('salesorderlines', { Quantity: 1 })).toThrow(/needs the SalesOrderId of an existing salesorders record/);
+    expect(() => po.put('contactperson', { FirstName: 'A' })).toThrow(/needs ContactId: its insert URL names it/);
   });
 
   it('edit stamps a new change time; editing a line recomputes and stamps its order', () => {
@@ -257,6 +257,6 @@ describe('PowerOffice emulator: edit guard', () => {
   it('refuses editing lines through the order header', () => {
     po.put('customers', { Id: 1, Name: 'A' });
     po.put('salesorders', { Id: uuid(60), CustomerId: 1 });
-    expect(() => po.edit('salesorders', { Id: uuid(60) }, { SalesOrderLines: [] })).toThrow(/edit lines through the salesorderlines datatype/);
+    expect(() => po.edit('salesorders', { Id: uuid(60) }, { SalesOrderLines: [] })).toThrow(/edit SalesOrderLines through the salesorderlines datatype/);
   });
 });

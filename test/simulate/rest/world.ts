@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MemoryDataset, type DatasetView, type Entity } from '../../../src/dtl';
 import { LogicalClock } from '../../../src/simulate/clock';
 import { createEmulators, type EmulatedSystem } from '../../../src/simulate/emulators';
+import { definitions } from '../../helpers/systems';
 import type { JsonObject, RestWorld } from '../../../src/simulate/rest';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,7 +28,7 @@ export interface TestWorld extends RestWorld {
 
 export function makeWorld(start = '2026-01-01T10:00:00+00:00'): TestWorld {
   const clock = new LogicalClock(start);
-  const systems = createEmulators(clock, { log: true });
+  const systems = createEmulators(definitions.systems, definitions.emulators ?? [], clock, { log: true });
   const configs = new Map(['customcrm', 'poweroffice'].map((id) => [id, systemConfig(id)]));
   return {
     clock,

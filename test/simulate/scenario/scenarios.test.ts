@@ -7,6 +7,7 @@ import { configFromFolder, loadScenarios } from '../../../src/simulate/scenario/
 import { runScenario, type SimConfig } from '../../../src/simulate/scenario/run';
 import { defaultWorldFactory, knownStores } from '../../../src/simulate/scenario/world';
 import { REPO } from '../../helpers/cli';
+import { definitions } from '../../helpers/systems';
 
 const DIR = path.join(REPO, 'test/scenarios');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -25,7 +26,7 @@ describe('test/scenarios against generated/', () => {
   });
 
   it.each(files)('%s', async (file) => {
-    const factory = defaultWorldFactory(config);
+    const factory = defaultWorldFactory(config, definitions);
     const [scenario] = await loadScenarios(DIR, knownStores(factory), file);
     const result = runScenario(scenario!, config, factory);
     if (result.status === 'pending') expect(result.reason).toMatch(/GENERATOR-BUGS\.md #\d+/);
