@@ -29,6 +29,7 @@ export default defineDataflow({
     m.both('phone', 'PhoneNumber'),
     m.both('website', 'WebsiteUrl'),
     m.both('currency', 'CurrencyCode'),
+    m.both('payment_terms_days', 'PaymentTerm', { insertOnly: true, note: 'PowerOffice takes it only when the customer is created' }),
     m.both('address.line1', 'MailAddress.AddressLine1'),
     m.both('address.line2', 'MailAddress.AddressLine2'),
     m.both('address.postal_code', 'MailAddress.ZipCode', { note: 'required by PowerOffice when an address is sent' }),

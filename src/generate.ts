@@ -2,6 +2,7 @@
 // Everything but loading is pure; writing is the caller's choice (generate, --check, tests).
 import { problemsFound } from './errors';
 import { type CompileResult, compile } from './compile/index';
+import { formatDefinitionProblem } from './compile/model';
 import { loadDefinitions } from './compile/load';
 import { renderDocs } from './docs/index';
 import { formatJson } from './sesam/format';
@@ -26,7 +27,7 @@ export function generateFrom(result: CompileResult): Generated {
   if (result.problems.length > 0) {
     throw problemsFound(
       `the definitions have ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-      result.problems.map((p) => `${p.file}: ${p.where}: ${p.message}`),
+      result.problems.map(formatDefinitionProblem),
     );
   }
   const problems = sortProblems(validateProject(result.project));

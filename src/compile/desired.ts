@@ -1,16 +1,17 @@
 // The heart of every `-transform` pipe: DTL that computes, from a merged global entity, the
-// desired value of each target property (DESIGN §4.5). Rules applied to every mapping row:
+// desired value of each target property. Rules applied to every mapping row:
 //   - the most recently changed side wins (`_y_wins` compares the two sides' change times);
 //   - an empty value never overwrites a non-empty one (coalesce with the other side);
 //   - one-way rows only ever flow from their source side;
 //   - references are translated through the referenced concept's global to the target's id,
-//     and a record whose reference does not resolve yet is held back (discarded, not failed).
+//     and a record whose reference does not resolve yet is held back (discarded, not failed);
+//   - insert-only rows are sent when the target record is created, never as updates.
 // Reads wrap in `first` because records merged from one system twice carry lists.
 
 import * as d from '../dtl/builder';
 import type { Expr, Rule, Transform } from '../dtl/builder';
 import type { PropertyMapping, Side } from '../model/dataflow';
-import { type FlowModel, type IntegrationModel, type SideModel, flowsInto, other, pathOn, sideOf } from './model';
+import { type FlowModel, type IntegrationModel, type SideModel, flowsInto, insertOnlyInto, other, pathOn, sideOf } from './model';
 import { globalId, lastModifiedProp, nsProp, refProp } from './names';
 
 /** What a desired-state block writes and the named rules it needs. */
@@ -20,6 +21,8 @@ export interface DesiredState {
   readonly rules: Record<string, Rule>;
   /** Top-level target properties written, in mapping order. */
   readonly properties: string[];
+  /** Top-level properties written only when the target record is created (every row into them is insert-only). */
+  readonly insertOnly: string[];
   /** Object-valued target properties and the sub-properties written into them. */
   readonly nested: ReadonlyMap<string, readonly string[]>;
 }
@@ -66,6 +69,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const transforms: Transform[] = [];
   const rules: Record<string, Rule> = {};
   const properties: string[] = [];
+  const updatable = new Set<string>();
   const nested = new Map<string, { sub: string; value: string }[]>();
   // Inside a parent's record (order lines) an empty value is left out rather than sent as null:
   // the API validates each line field by its own type.
@@ -100,6 +104,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
 
   for (const m of flow.definition.mappings) {
     if (!flowsInto(m, into)) continue;
+    if (m.kind !== 'external-key' && !insertOnlyInto(m, into)) updatable.add((m.kind === 'derived' ? m.target : pathOn(m, into)).split('.')[0]!);
     switch (m.kind) {
       case 'property': {
         const current = read(x, pathOn(m, into));
@@ -162,9 +167,14 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     transforms,
     rules,
     properties,
+    insertOnly: properties.filter((p) => !updatable.has(p) && !isKey(flow, into, p) && !x.datatype.pathOnly?.includes(p)),
     nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
   };
 }
+
+/** External keys are written on insert by their own rule (a kept key is never patched either). */
+const isKey = (flow: FlowModel, into: Side, property: string) =>
+  flow.definition.mappings.some((m) => m.kind === 'external-key' && m.holder === into && m.property === property);
 
 /** An object built from sub-values, or null when all of them are empty (nothing to send). */
 export function nestedObject(subs: readonly { sub: string; value: Expr }[]): Expr {

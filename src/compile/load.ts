@@ -6,11 +6,13 @@
 // results never depend on the file system's listing order.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type BuildFailure } from 'esbuild';
+import { SourceMap } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, stop, type BuildFailure } from 'esbuild';
 import { SesamflowError } from '../errors';
-import type { DataflowDefinition } from '../model/dataflow';
+import type { DataflowDefinition, Mapping, MergeCriterion, SendCondition } from '../model/dataflow';
+import { type CallSite, type SourceSite, isSourceSite } from '../model/site';
 import type { EmulatorDefinition } from '../model/emulator';
 import type { SystemDefinition } from '../model/system';
 import { packagePath } from '../paths';
@@ -28,7 +30,8 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
   const pipeFiles = (await listDir(root, 'pipes')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'pipes', f));
   if (pipeFiles.length === 0) throw new SesamflowError(`no dataflow definitions in ${join(root, 'pipes')}`, 'input');
 
-  const modules = await bundle(root, [...systemFiles, ...emulatorFiles, ...pipeFiles]);
+  const { modules, maps } = await bundle(root, [...systemFiles, ...emulatorFiles, ...pipeFiles]);
+  const locate = siteResolver(root, maps);
   const systems: SystemDefinition[] = [];
   for (const file of systemFiles) {
     const mod = await importDefinition(root, file, moduleUrl(modules, file));
@@ -40,7 +43,7 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
   for (const file of pipeFiles) {
     const flow = (await importDefinition(root, file, moduleUrl(modules, file))).default;
     if (!isDataflow(flow)) throw new SesamflowError(`${rel(root, file)}: has no default export made with defineDataflow`, 'input');
-    dataflows.push({ ...flow, file: rel(root, file) });
+    dataflows.push({ ...withSites(flow, locate), file: rel(root, file) });
   }
   const emulators: EmulatorDefinition[] = [];
   for (const file of emulatorFiles) {
@@ -52,8 +55,8 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
   return { systems, dataflows, emulators };
 }
 
-/** Bundles the definition files (shared code split into chunks) and returns entry → module URL. */
-async function bundle(root: string, entries: string[]): Promise<Map<string, string>> {
+/** Bundles the definition files (shared code split into chunks): entry → module URL, and module URL → its source map. */
+async function bundle(root: string, entries: string[]): Promise<{ modules: Map<string, string>; maps: Map<string, SourceMap> }> {
   let result;
   try {
     result = await build({
@@ -71,19 +74,31 @@ async function bundle(root: string, entries: string[]): Promise<Map<string, stri
       write: false,
       logLevel: 'silent',
       metafile: true,
+      // Call sites and --debug stacks point to the definitions' TypeScript lines.
+      sourcemap: 'linked',
     });
   } catch (error) {
     const failure = error as BuildFailure;
     const details = (failure.errors ?? []).map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text));
     throw new SesamflowError('the definitions do not compile', 'input', details.length ? details : [String(error)]);
+  } finally {
+    // esbuild keeps a service process for later builds; nothing else builds in this process.
+    await stop();
   }
   // Content-addressed folder: the same definitions reuse the same files (and module cache).
   const outRoot = join(root, 'out');
+  // Source maps name the sources by absolute URL: the bundle is read from another folder.
+  const outputs = result.outputFiles.map((f) => {
+    if (!f.path.endsWith('.map')) return { path: f.path, contents: f.contents };
+    const map = JSON.parse(f.text) as { sources: string[] };
+    map.sources = map.sources.map((s) => pathToFileURL(resolve(dirname(f.path), s)).href);
+    return { path: f.path, contents: Buffer.from(JSON.stringify(map)) };
+  });
   const hash = createHash('sha256');
-  for (const f of result.outputFiles) hash.update(relative(outRoot, f.path)).update(f.contents);
+  for (const f of outputs) hash.update(relative(outRoot, f.path)).update(f.contents);
   const dir = packagePath('node_modules', '.cache', 'sesamflow', 'definitions', hash.digest('hex').slice(0, 16));
   if (!(await exists(join(dir, '.complete')))) {
-    for (const f of result.outputFiles) {
+    for (const f of outputs) {
       const target = join(dir, relative(outRoot, f.path));
       await mkdir(dirname(target), { recursive: true });
       await writeFile(`${target}.${process.pid}`, f.contents);
@@ -96,7 +111,55 @@ async function bundle(root: string, entries: string[]): Promise<Map<string, stri
   for (const [output, meta] of Object.entries(result.metafile!.outputs)) {
     if (meta.entryPoint) modules.set(join(root, meta.entryPoint), pathToFileURL(join(dir, relative('out', output))).href);
   }
-  return modules;
+  const maps = new Map<string, SourceMap>();
+  for (const f of outputs) {
+    if (f.path.endsWith('.map')) maps.set(pathToFileURL(join(dir, relative(outRoot, f.path.slice(0, -4)))).href, new SourceMap(JSON.parse(f.contents.toString('utf8'))));
+  }
+  return { modules, maps };
+}
+
+/**
+ * Resolves recorded call sites to the first frame in the project's own definitions: through the
+ * bundle's source maps, skipping the engine (this package's src/ and node_modules).
+ */
+function siteResolver(root: string, maps: Map<string, SourceMap>): (site: CallSite | undefined) => SourceSite | undefined {
+  // The definition API may also be reached through the project's own src/model (this repository's layout).
+  const engine = [packagePath('src') + sep, join(root, 'src', 'model') + sep, join(root, 'node_modules') + sep];
+  const inRoot = root + sep;
+  return (site) => {
+    if (!site || isSourceSite(site)) return site;
+    for (const frame of site.frames) {
+      let file = frame.url.startsWith('file:') ? fileURLToPath(frame.url) : frame.url;
+      let { line, column } = frame;
+      const map = maps.get(frame.url);
+      if (map) {
+        const entry = map.findEntry(line - 1, column - 1) as Partial<{ originalSource: string; originalLine: number; originalColumn: number }>;
+        if (!entry.originalSource) continue;
+        file = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
+        line = entry.originalLine! + 1;
+        column = entry.originalColumn! + 1;
+      }
+      if (engine.some((e) => file.startsWith(e)) || !file.startsWith(inRoot)) continue;
+      return { file: rel(root, file), line, column };
+    }
+    return undefined;
+  };
+}
+
+/** A dataflow with every recorded call site resolved (or dropped when none is in the project). */
+function withSites(flow: DataflowDefinition, locate: (site: CallSite | undefined) => SourceSite | undefined): DataflowDefinition {
+  const sited = <T extends { readonly site?: CallSite }>(x: T): T => {
+    const { site, ...rest } = x;
+    const resolved = locate(site);
+    return (resolved ? { ...rest, site: resolved } : rest) as T;
+  };
+  return sited({
+    ...flow,
+    mappings: (flow.mappings ?? []).map((m: Mapping) => sited(m)),
+    mergeCriteria: (flow.mergeCriteria ?? []).map((c: MergeCriterion) => sited(c)),
+    conditions: (flow.conditions ?? []).map((c: SendCondition) => sited(c)),
+    children: (flow.children ?? []).map((c) => withSites(c, locate)),
+  });
 }
 
 async function importDefinition(root: string, file: string, url: string): Promise<Record<string, unknown>> {

@@ -58,15 +58,17 @@ function brands(flow: FlowModel): { crm: string; erp: string } {
 export function buildDocument(model: IntegrationModel, into: Side): DataflowDocument {
   const top = model.flows.filter((f) => !f.parent);
   const first = top[0];
-  const b = first ? brands(first) : { crm: 'CustomCRM', erp: 'PowerOfficeGO' };
+  const b = first ? brands(first) : { crm: 'crm', erp: 'erp' };
   const crmSystem = first?.crm.system.name ?? b.crm;
   const erpSystem = first?.erp.system.name ?? b.erp;
+  const short = (s: SideModel | undefined, fallback: string) => s?.system.shortName ?? s?.system.name ?? fallback;
+  const [crmShort, erpShort] = [short(first?.crm, b.crm), short(first?.erp, b.erp)];
   const [from, to] = into === 'erp' ? [b.crm, b.erp] : [b.erp, b.crm];
   const [fromSystem, toSystem] = into === 'erp' ? [crmSystem, erpSystem] : [erpSystem, crmSystem];
   const sections = top.map((f) => section(model, f, into));
   return {
     name: `${from}-${to}`.toLowerCase(),
-    title: into === 'erp' ? `Custom CRM to ${b.erp} Dataflow` : `${b.erp} to Custom CRM Dataflow`,
+    title: into === 'erp' ? `${crmSystem} to ${b.erp} Dataflow` : `${b.erp} to ${crmSystem} Dataflow`,
     intro: [
       [
         `This document lists how records flow from ${fromSystem} to ${toSystem}: one section per dataflow, each with the properties that are synchronised, how records are linked, how references are translated, the conditions under which records are held back or never sent, and known limitations.`,
@@ -85,8 +87,8 @@ export function buildDocument(model: IntegrationModel, into: Side): DataflowDocu
     ],
     columns:
       into === 'erp'
-        ? { source: 'CRM property', target: 'PowerOffice property', type: 'PowerOffice data type' }
-        : { source: 'PowerOffice property', target: 'CRM property', type: 'CRM data type' },
+        ? { source: `${crmShort} property`, target: `${erpShort} property`, type: `${erpShort} data type` }
+        : { source: `${erpShort} property`, target: `${crmShort} property`, type: `${crmShort} data type` },
     legend: [
       'Direction: ',
       code('↔'),
@@ -241,6 +243,7 @@ function propertyNotes(flow: FlowModel, m: Extract<Mapping, { kind: 'property' }
     notes.push('.');
   }
   if (m.assumeCompatible) sentence(`Values are taken as they are: ${m.assumeCompatible}.`);
+  if (m.insertOnly) sentence(`Set on create only: written when the ${sideOf(flow, into).datatype.label} record is created, never updated; afterwards each side keeps its own value.`);
   if (m.note) sentence(`${capital(m.note)}.`);
   return notes;
 }

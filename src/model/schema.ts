@@ -62,7 +62,7 @@ export class SchemaSet {
     let { schema, base: b } = this.deref(this.get(ref), base);
     let readOnly = false;
     for (const segment of path.split('.')) {
-      const next = schema.properties?.[segment];
+      const next = schema.properties && Object.hasOwn(schema.properties, segment) ? schema.properties[segment] : undefined;
       if (!next) return undefined;
       ({ schema, base: b } = this.deref(next, b));
       readOnly ||= Boolean(next.readOnly || schema.readOnly);
@@ -70,6 +70,36 @@ export class SchemaSet {
     const t = schema.type;
     const types = (Array.isArray(t) ? t : t === undefined ? [] : [t]).filter((x) => x !== 'null');
     return { schema, types, readOnly, ...(schema.enum ? { enum: schema.enum } : {}) };
+  }
+
+  /** Every property path of a record schema (`name`, `address`, `address.city`, …), for suggestions. */
+  paths(ref: string): string[] {
+    const out: string[] = [];
+    const walk = (schema: SchemaLike, base: string, prefix: string, depth: number) => {
+      for (const [name, child] of Object.entries(schema.properties ?? {})) {
+        const path = prefix ? `${prefix}.${name}` : name;
+        out.push(path);
+        const resolved = this.deref(child, base);
+        if (depth < 4 && resolved.schema.properties) walk(resolved.schema, resolved.base, path, depth + 1);
+      }
+    };
+    const root = this.deref(this.get(ref), ref.split('#')[0]!);
+    walk(root.schema, root.base, '', 0);
+    return out;
+  }
+
+  /** Whether the property at a dotted path of a write model may only be sent on create (`x-createOnly`). */
+  createOnly(ref: string, path: string): boolean {
+    const base = ref.split('#')[0]!;
+    let { schema, base: b } = this.deref(this.get(ref), base);
+    for (const segment of path.split('.')) {
+      const next = schema.properties && Object.hasOwn(schema.properties, segment) ? schema.properties[segment] : undefined;
+      if (!next) return false;
+      if (next['x-createOnly'] === true) return true;
+      ({ schema, base: b } = this.deref(next, b));
+      if (schema['x-createOnly'] === true) return true;
+    }
+    return false;
   }
 
   /** Top-level property names of a record schema, in schema order. */

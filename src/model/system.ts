@@ -29,7 +29,7 @@ export interface RestOperation {
 /** How updates are sent: JSON Patch documents (PowerOffice v2) or partial JSON (the CRM's PATCH). */
 export type UpdateStyle = 'json-patch' | 'partial-json';
 
-export interface DatatypeDefinition<Read = unknown, Write = unknown> {
+export interface DatatypeDefinition<Read = unknown, Write = unknown, CreateOnly extends string = string> {
   /** Datatype name in pipe ids: lower case, no delimiters (`contactperson`). */
   readonly name: string;
   /** Human label used in documents (`Contactperson`). */
@@ -81,6 +81,7 @@ export interface DatatypeDefinition<Read = unknown, Write = unknown> {
   /** Phantom type carriers: never set at run time. */
   readonly __read?: Read;
   readonly __write?: Write;
+  readonly __createOnly?: CreateOnly;
 }
 
 /** The subset of JSON Schema the compiler reads (properties, types, readOnly, required). */
@@ -101,10 +102,12 @@ export interface SchemaLike {
   readonly [key: string]: unknown;
 }
 
-export interface SystemDefinition<D extends Record<string, DatatypeDefinition<any, any>> = Record<string, DatatypeDefinition<any, any>>> {
+export interface SystemDefinition<D extends Record<string, DatatypeDefinition<any, any, any>> = Record<string, DatatypeDefinition<any, any, any>>> {
   /** `_id` of the system and namespace prefix of its pipes. */
   readonly id: string;
   readonly name: string;
+  /** Short name for table headers in the documents (`CRM property`); default: `name`. */
+  readonly shortName?: string;
   readonly description: string;
   readonly urlPattern: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -128,7 +131,7 @@ export interface SystemDefinition<D extends Record<string, DatatypeDefinition<an
   readonly file?: string;
 }
 
-export function defineSystem<const D extends Record<string, DatatypeDefinition<any, any>>>(
+export function defineSystem<const D extends Record<string, DatatypeDefinition<any, any, any>>>(
   definition: SystemDefinition<D>,
 ): SystemDefinition<D> {
   // Each datatype remembers its system, so dataflows can name it by reference alone.
@@ -139,10 +142,12 @@ export function defineSystem<const D extends Record<string, DatatypeDefinition<a
 }
 
 /**
- * Declares a datatype with its read and write record types. Curried so the record types are
- * given explicitly and the rest is inferred: `defineDatatype<CrmContact, CrmContactWrite>()({...})`.
+ * Declares a datatype with its read and write record types, and the write model's create-only
+ * property paths (`x-createOnly` in the schema; the generated `CreateOnlyPath` type). Curried so
+ * the types are given explicitly and the rest is inferred:
+ * `defineDatatype<PoCustomer, PoCustomerWrite, PoCustomerCreateOnly>()({...})`.
  */
 export const defineDatatype =
-  <Read, Write = Read>() =>
-  (definition: Omit<DatatypeDefinition<Read, Write>, '__read' | '__write'>): DatatypeDefinition<Read, Write> =>
+  <Read, Write = Read, CreateOnly extends string = never>() =>
+  (definition: Omit<DatatypeDefinition<Read, Write, CreateOnly>, '__read' | '__write' | '__createOnly'>): DatatypeDefinition<Read, Write, CreateOnly> =>
     definition;

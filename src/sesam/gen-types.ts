@@ -1,7 +1,7 @@
 // Generates the committed TypeScript types from the project's JSON Schemas
 // (systems/*/schemas/*.schema.json → systems/<sys>/types/<name>.ts,
 //  src/sesam/schemas/*.schema.json → src/sesam/types/<name>.ts),
-// plus, for every system datatype with read-only or POST-only properties, a
+// plus, for every system datatype with read-only or create-only properties, a
 // `<name>.readonly.ts` listing those property paths (the compiler uses them to prove that
 // nothing read-only is ever written).
 //
@@ -212,11 +212,12 @@ function flaggedPaths(start: JsonObject, doc: SchemaDoc, resolver: Resolver, fla
 function readonlyModule(doc: SchemaDoc, resolver: Resolver): string | undefined {
   const readOnly = flaggedPaths(doc.schema, doc, resolver, 'readOnly');
   const write = isObject(doc.schema.$defs) ? doc.schema.$defs.write : undefined;
-  const postOnly = isObject(write) ? flaggedPaths(write, doc, resolver, 'x-createOnly') : [];
-  if (readOnly.length === 0 && postOnly.length === 0) return undefined;
+  const createOnly = isObject(write) ? flaggedPaths(write, doc, resolver, 'x-createOnly') : [];
+  if (readOnly.length === 0 && createOnly.length === 0) return undefined;
   const list = (names: string[]) =>
     names.length === 0 ? '[] as const' : `[\n${names.map((n) => `  '${n}',`).join('\n')}\n] as const`;
   const title = typeof doc.schema.title === 'string' ? doc.schema.title : 'the read model';
+  const typeName = typeof doc.schema.title === 'string' ? doc.schema.title : path.posix.basename(doc.file, '.schema.json');
   const writeTitle = isObject(write) && typeof write.title === 'string' ? write.title : 'the write model';
   return [
     banner(doc.file),
@@ -224,8 +225,11 @@ function readonlyModule(doc: SchemaDoc, resolver: Resolver): string | undefined 
     `/** Properties of ${title} that only the system sets (readOnly): never send them. */`,
     `export const readOnlyPaths = ${list(readOnly)};`,
     '',
-    `/** Properties of ${writeTitle} accepted on create (POST) only, never in an update (PATCH). */`,
-    `export const createOnlyPaths = ${list(postOnly)};`,
+    `/** Properties of ${writeTitle} accepted on create only (x-createOnly), never in an update. */`,
+    `export const createOnlyPaths = ${list(createOnly)};`,
+    '',
+    '/** A create-only property path: map it with `{ insertOnly: true }`. */',
+    `export type ${typeName}CreateOnly = (typeof createOnlyPaths)[number];`,
     '',
   ].join('\n');
 }

@@ -44,6 +44,7 @@ const common = { primaryKey: 'id', keyType: 'string', updatedAt: 'updated_at' } 
 export const customcrm = defineSystem({
   id: 'customcrm',
   name: 'Custom CRM',
+  shortName: 'CRM',
   description: 'The custom CRM: customers, contacts, orders with lines and products (REST, JSON, snake_case).',
   urlPattern: '$ENV(customcrm-base-url)/%s',
   headers: { Authorization: 'Bearer $SECRET(customcrm-api-token)' },

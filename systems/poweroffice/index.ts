@@ -4,10 +4,15 @@
 
 import { defineDatatype, defineSystem, type RestOperation } from '../../src/model';
 import type { PoContactPerson, PoContactPersonWrite } from './types/contactperson';
+import type { PoContactPersonCreateOnly } from './types/contactperson.readonly';
 import type { PoCustomer, PoCustomerWrite } from './types/customers';
+import type { PoCustomerCreateOnly } from './types/customers.readonly';
 import type { PoProduct, PoProductWrite } from './types/product';
+import type { PoProductCreateOnly } from './types/product.readonly';
 import type { PoSalesOrderLine, PoSalesOrderLineWrite } from './types/salesorderlines';
+import type { PoSalesOrderLineCreateOnly } from './types/salesorderlines.readonly';
 import type { PoSalesOrder, PoSalesOrderWrite } from './types/salesorders';
+import type { PoSalesOrderCreateOnly } from './types/salesorders.readonly';
 import addressSchema from './schemas/address.schema.json';
 import contactaddressSchema from './schemas/contactaddress.schema.json';
 import contactpersonSchema from './schemas/contactperson.schema.json';
@@ -46,6 +51,7 @@ const common = { primaryKey: 'Id', keyType: 'integer', updatedAt: 'LastChangedDa
 export const poweroffice = defineSystem({
   id: 'poweroffice',
   name: 'PowerOffice Go',
+  shortName: 'PowerOffice',
   description: 'PowerOffice Go API v2: customers, contact persons, sales orders with lines and products.',
   urlPattern: '$ENV(poweroffice-base-url)/v2/%s',
   headers: { 'Ocp-Apim-Subscription-Key': '$SECRET(poweroffice-subscription-key)' },
@@ -76,7 +82,7 @@ export const poweroffice = defineSystem({
     salesordersSchema,
   ],
   datatypes: {
-    contactperson: defineDatatype<PoContactPerson, PoContactPersonWrite>()({
+    contactperson: defineDatatype<PoContactPerson, PoContactPersonWrite, PoContactPersonCreateOnly>()({
       name: 'contactperson',
       label: 'Contactperson',
       ...common,
@@ -93,7 +99,7 @@ export const poweroffice = defineSystem({
         update: { method: 'PATCH', url: "ContactPersons/{{ entity['$source'].ContactId }}/{{ entity.Id }}", headers: JSON_PATCH },
       },
     }),
-    customers: defineDatatype<PoCustomer, PoCustomerWrite>()({
+    customers: defineDatatype<PoCustomer, PoCustomerWrite, PoCustomerCreateOnly>()({
       name: 'customers',
       label: 'Customers',
       ...common,
@@ -102,7 +108,7 @@ export const poweroffice = defineSystem({
       operations: resource('Customers'),
       unique: ['ExternalImportReference', 'ExternalNumber', 'Number'],
     }),
-    salesorders: defineDatatype<PoSalesOrder, PoSalesOrderWrite>()({
+    salesorders: defineDatatype<PoSalesOrder, PoSalesOrderWrite, PoSalesOrderCreateOnly>()({
       name: 'salesorders',
       label: 'Salesorders',
       ...common,
@@ -123,7 +129,7 @@ export const poweroffice = defineSystem({
         update: { method: 'PATCH', url: 'SalesOrders/{{ entity.Id }}', headers: JSON_PATCH },
       },
     }),
-    salesorderlines: defineDatatype<PoSalesOrderLine, PoSalesOrderLineWrite>()({
+    salesorderlines: defineDatatype<PoSalesOrderLine, PoSalesOrderLineWrite, PoSalesOrderLineCreateOnly>()({
       name: 'salesorderlines',
       label: 'Salesorderlines',
       primaryKey: 'Id',
@@ -140,7 +146,7 @@ export const poweroffice = defineSystem({
         update: { method: 'PATCH', url: "SalesOrders/{{ entity['$source'].SalesOrderId }}/Lines/{{ entity.Id }}", headers: JSON_PATCH },
       },
     }),
-    product: defineDatatype<PoProduct, PoProductWrite>()({
+    product: defineDatatype<PoProduct, PoProductWrite, PoProductCreateOnly>()({
       name: 'product',
       label: 'Product',
       ...common,

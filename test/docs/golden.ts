@@ -1,4 +1,4 @@
-// Golden files of the documents: compared exactly; `UPDATE_GOLDEN=1` (npm run test:update)
+// Golden files of outputs that generated/ does not hold (the graph of one dataflow): compared exactly; `UPDATE_GOLDEN=1` (npm run test:update)
 // rewrites them instead, so a reviewer sees the change in the diff.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // Every bad-input path of generate/validate/format: the message names where the problem is,
-// and the exit code follows DESIGN §9 (1 problems found, 2 bad usage or unreadable input).
+// and the exit code is the documented one (1 problems found, 2 bad usage or unreadable input).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,16 +8,20 @@ import { REPO, projectCopy, removeTempDirs, runCli, tempDir } from '../helpers/c
 
 afterAll(removeTempDirs);
 
-const badFlow = (body: string) => `
+/** The contact dataflow replaced by one with the given mapping rows (line 8 holds them: `mappings: (m: any) => [m.both(…` puts the call at column 28). */
+const badFlow = (body: string, crm = 'customcrm.datatypes.contact') => ({
+  'contact-contactperson.ts': `
 import { defineDataflow } from '../src/model';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
 export default defineDataflow({
-  id: 'broken', title: 'broken', concept: 'person',
-  crm: customcrm.datatypes.contact, erp: poweroffice.datatypes.contactperson,
+  id: 'contact-contactperson', title: 'broken', concept: 'person',
+  crm: ${crm}, erp: poweroffice.datatypes.contactperson,
   mappings: (m: any) => [${body}],
 });
-`;
+`,
+});
+const FLOW = 'pipes/contact-contactperson.ts';
 
 /** A copy of generated/ with one file replaced or added. */
 async function configWith(files: Record<string, unknown>): Promise<string> {
@@ -38,24 +42,44 @@ async function pipe(id: string): Promise<Record<string, unknown>> {
 }
 
 describe('generate: broken definitions', () => {
-  it('a mapping to a property that does not exist: exit 1, names the file and the mapping', async () => {
+  it('a mapping to a property that does not exist: exit 1, one message with file:line:col and a suggestion', async () => {
     // The type checker rejects this at compile time; `any` here shows the run-time check too.
-    const dir = await projectCopy({ 'broken.ts': badFlow(`m.both('frist_name', 'FirstName')`) });
+    const dir = await projectCopy(badFlow(`m.both('frist_name', 'FirstName')`));
     const run = await runCli(['generate'], dir);
     expect(run.code).toBe(1);
-    expect(run.err).toContain("pipes/broken.ts: mapping 'frist_name' / 'FirstName': 'frist_name' is not a property of Custom CRM Contact");
+    expect(run.err).toContain('the definitions have 1 problem\n');
+    expect(run.err).toMatch(new RegExp(`${FLOW}:8:\\d+: mapping 'frist_name' / 'FirstName': 'frist_name' is not a property of Custom CRM Contact \\(did you mean "first_name"\\?\\)`));
+    expect(run.err).not.toContain('read-only'); // no follow-on message for the same mistake
     expect(run.err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('a write to a read-only PowerOffice field: exit 1, names it', async () => {
-    const dir = await projectCopy({ 'broken.ts': badFlow(`m.toErp('first_name', 'LastChangedDateTimeOffset')`) });
+  it('a write to a read-only PowerOffice field: exit 1, names it and where', async () => {
+    const dir = await projectCopy(badFlow(`m.toErp('first_name', 'LastChangedDateTimeOffset')`));
     const run = await runCli(['generate'], dir);
     expect(run.code).toBe(1);
-    expect(run.err).toContain("'LastChangedDateTimeOffset' is read-only in PowerOffice Go Contactperson: it is never written");
+    expect(run.err).toMatch(new RegExp(`${FLOW}:8:\\d+: mapping 'first_name' / 'LastChangedDateTimeOffset': 'LastChangedDateTimeOffset' is read-only in PowerOffice Go Contactperson: it is never written`));
+  });
+
+  it('a create-only field mapped without insertOnly: exit 1, says how to map it', async () => {
+    const customers = await projectCopy({
+      'customer-customers.ts': (await readFile(path.join(REPO, 'pipes/customer-customers.ts'), 'utf8')).replace("{ insertOnly: true, note:", '{ note:'),
+    });
+    const run2 = await runCli(['generate'], customers);
+    expect(run2.code).toBe(1);
+    expect(run2.err).toMatch(/pipes\/customer-customers\.ts:\d+:\d+: mapping 'payment_terms_days' \/ 'PaymentTerm': 'PaymentTerm' can only be set on create in PowerOffice Go Customers: map it with \{ insertOnly: true \}/);
+  });
+
+  it('a dataflow naming a datatype its system does not have: exit 1, located, no internal error', async () => {
+    const dir = await projectCopy(badFlow(`m.both('first_name', 'FirstName')`, '(customcrm.datatypes as any).project'));
+    const run = await runCli(['generate'], dir);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(new RegExp(`${FLOW}:5:\\d+: crm: the crm datatype is missing \\(undefined\\)`));
+    expect(run.err).not.toContain('internal error');
+    expect(run.err).not.toContain('references concept'); // no follow-on noise
   });
 
   it('a type mismatch: exit 1', async () => {
-    const dir = await projectCopy({ 'broken.ts': badFlow(`m.both('first_name', 'IsDefault')`) });
+    const dir = await projectCopy(badFlow(`m.both('first_name', 'IsDefault')`));
     const run = await runCli(['generate'], dir);
     expect(run.code).toBe(1);
     expect(run.err).toContain("mapping 'first_name' / 'IsDefault': types do not fit: string ↔ boolean");

@@ -197,7 +197,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
       ['name', 'string', false], ['legal_name', 'string|null', false], ['first_name', 'string|null', false], ['last_name', 'string|null', false],
       ['date_of_birth', 'string(date)|null', false], ['organization_number', 'string|null', false], ['country_code', 'string', false],
       ['email', 'string|null', false], ['invoice_email', 'string|null', false], ['phone', 'string|null', false], ['website', 'string|null', false],
-      ['currency', 'string|null', false], ['address', 'object:CrmAddress', false], ['is_archived', 'boolean', false],
+      ['currency', 'string|null', false], ['payment_terms_days', 'integer|null', false], ['address', 'object:CrmAddress', false], ['is_archived', 'boolean', false],
       ['created_at', 'string(date-time)', true], ['updated_at', 'string(date-time)', true],
     ],
   },

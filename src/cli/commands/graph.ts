@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import { type CompileResult, compile } from '../../compile/index';
 import { loadDefinitions } from '../../compile/load';
+import { formatDefinitionProblem } from '../../compile/model';
 import { findFlow, pipesOfFlow } from '../../docs/index';
 import { buildGraph, toDot, toMermaid } from '../../docs/graph';
 import { inputError, problemsFound } from '../../errors';
@@ -14,7 +15,7 @@ export async function compileProject(root: string): Promise<CompileResult> {
   if (result.problems.length > 0) {
     throw problemsFound(
       `the definitions have ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-      result.problems.map((p) => `${p.file}: ${p.where}: ${p.message}`),
+      result.problems.map(formatDefinitionProblem),
     );
   }
   return result;

@@ -44,9 +44,11 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   const x = sideOf(flow, into);
   const desired = desiredState(model, flow, into);
   const rules: Record<string, Rule> = { ...desired.rules };
-  const updateProperties = desired.properties.filter((p) => !x.datatype.pathOnly?.includes(p));
+  const sendable = desired.properties.filter((p) => !x.datatype.pathOnly?.includes(p));
+  // Insert-only values go out when the record is created; a linked record never gets them.
+  const updateProperties = sendable.filter((p) => !desired.insertOnly.includes(p));
   const insertOnly: Transform[] = [];
-  const insertProperties = [...updateProperties];
+  const insertProperties = [...sendable];
   const childTransforms: Transform[] = [];
 
   const embedded = embeddedChildren(flow, into);
@@ -116,6 +118,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add(x.datatype.primaryKey, idIn(d.S('$ids'), x)),
         d.add('$based_on', d.apply('based-on', d.S())),
         d.add('$based_on_properties', d.list(...updateProperties)),
+        ...desired.insertOnly.map((p) => d.remove(p)),
       ],
       [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly],
     ),

@@ -71,6 +71,10 @@ export interface CrmCustomer {
    */
   currency?: string | null;
   /**
+   * Payment terms in days (invoice due date = invoice date + this). Set when the customer is created in the other system; each keeps its own value afterwards.
+   */
+  payment_terms_days?: number | null;
+  /**
    * Postal address.
    */
   address?: CrmAddress;

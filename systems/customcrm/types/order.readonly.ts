@@ -8,5 +8,8 @@ export const readOnlyPaths = [
   'updated_at',
 ] as const;
 
-/** Properties of the write model accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of the write model accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type CrmOrderCreateOnly = (typeof createOnlyPaths)[number];

@@ -5,5 +5,8 @@ export const readOnlyPaths = [
   'id',
 ] as const;
 
-/** Properties of the write model accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of the write model accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type CrmOrderLineCreateOnly = (typeof createOnlyPaths)[number];

@@ -6,5 +6,8 @@ export const readOnlyPaths = [
   'LastChangedDateTimeOffset',
 ] as const;
 
-/** Properties of PoContactAddressWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoContactAddressWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoContactAddressCreateOnly = (typeof createOnlyPaths)[number];

@@ -8,5 +8,8 @@ export const readOnlyPaths = [
   'LastChangedDateTimeOffset',
 ] as const;
 
-/** Properties of PoContactPersonWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoContactPersonWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoContactPersonCreateOnly = (typeof createOnlyPaths)[number];

@@ -18,7 +18,7 @@ export const readOnlyPaths = [
   'SubledgerAccountId',
 ] as const;
 
-/** Properties of PoCustomerWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoCustomerWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [
   'DeliveryTerm',
   'DepartmentCode',
@@ -27,3 +27,6 @@ export const createOnlyPaths = [
   'SalesPersonEmployeeNumber',
   'SubLedgerNumberSeriesId',
 ] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoCustomerCreateOnly = (typeof createOnlyPaths)[number];

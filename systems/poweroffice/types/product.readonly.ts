@@ -13,9 +13,12 @@ export const readOnlyPaths = [
   'StockOnHandLastChangedDatetimeOffset',
 ] as const;
 
-/** Properties of PoProductWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoProductWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [
   'OptionalSalesAccount',
   'ProductGroupCode',
   'StandardSalesAccount',
 ] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoProductCreateOnly = (typeof createOnlyPaths)[number];

@@ -20,7 +20,7 @@ export const readOnlyPaths = [
   'VatRate',
 ] as const;
 
-/** Properties of PoSalesOrderLineWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoSalesOrderLineWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [
   'DepartmentCode',
   'Dim1Code',
@@ -31,3 +31,6 @@ export const createOnlyPaths = [
   'ProjectCode',
   'SellersReferenceEmployeeNo',
 ] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoSalesOrderLineCreateOnly = (typeof createOnlyPaths)[number];

@@ -40,7 +40,7 @@ export const readOnlyPaths = [
   'TotalAmount',
 ] as const;
 
-/** Properties of PoSalesOrderWrite accepted on create (POST) only, never in an update (PATCH). */
+/** Properties of PoSalesOrderWrite accepted on create only (x-createOnly), never in an update. */
 export const createOnlyPaths = [
   'BrandingThemeCode',
   'CustomerNo',
@@ -63,3 +63,6 @@ export const createOnlyPaths = [
   'SalesOrderLines[].SellersReferenceEmployeeNo',
   'SalesPersonEmployeeNumber',
 ] as const;
+
+/** A create-only property path: map it with `{ insertOnly: true }`. */
+export type PoSalesOrderCreateOnly = (typeof createOnlyPaths)[number];
