@@ -64,3 +64,21 @@ defineDataflow({
     m.both('is_active', 'IsArchived', { invert: true }),
   ],
 });
+
+defineDataflow({
+  id: 'type-tests-create-only',
+  title: 'create-only targets',
+  concept: 'organisation',
+  crm: customcrm.datatypes.customer,
+  erp: poweroffice.datatypes.customers,
+  mappings: (m) => [
+    // @ts-expect-error a create-only PowerOffice field (PaymentTerm) needs { insertOnly: true }
+    m.both('payment_terms_days', 'PaymentTerm'),
+    // @ts-expect-error a create-only field one way, too
+    m.toErp('payment_terms_days', 'PaymentTerm'),
+    m.both('payment_terms_days', 'PaymentTerm', { insertOnly: true }),
+    m.toErp('payment_terms_days', 'PaymentTerm', { insertOnly: true }),
+    // @ts-expect-error a read-only field stays read-only with insertOnly (IsActive is computed)
+    m.toErp('is_archived', 'IsActive', { insertOnly: true }),
+  ],
+});
