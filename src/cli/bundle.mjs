@@ -1,20 +1,40 @@
-// The CLI runs from one JavaScript bundle of src/ built with esbuild, rebuilt only when a
-// source file is newer than it: starting the TypeScript loader on every run would cost more
-// than the whole generate. Plain JavaScript, because it runs before any TypeScript can.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The CLI runs from one JavaScript bundle of src/ built with esbuild: starting the TypeScript
+// loader on every run would cost more than the whole generate. The bundle is cached under a key
+// made of everything it is built from — every file of src/ (path, size, change time), the
+// package manifest and lockfile (the dependency versions), this builder and the Node version —
+// so any change to them builds a new one. Definitions and their JSON Schemas are not in it: they
+// are bundled on every run (src/compile/load.ts). Plain JavaScript, because it runs before any
+// TypeScript can.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KEEP = 3;
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+function fingerprintDir(dir, hash) {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.(ts|mjs|json)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+    if (entry.isDirectory()) fingerprintDir(full, hash);
+    else {
+      const s = statSync(full);
+      hash.update(`${full}\0${s.size}\0${s.mtimeMs}\n`);
+    }
   }
-  return newest;
+}
+
+/** The cache key of the bundle: changes whenever anything it is built from changes. */
+function bundleKey() {
+  const hash = createHash('sha256');
+  fingerprintDir(join(ROOT, 'src'), hash);
+  for (const file of ['package.json', 'package-lock.json', 'src/cli/bundle.mjs']) {
+    const full = join(ROOT, file);
+    if (existsSync(full)) hash.update(readFileSync(full));
+  }
+  hash.update(process.version);
+  return hash.digest('hex').slice(0, 20);
 }
 
 /** Inside node_modules, so the bundle's package imports resolve like the sources' do. */
@@ -24,38 +44,52 @@ function cacheDir() {
   return dir;
 }
 
-/** URL of the bundled CLI (`main(argv, io)`), building it first when stale. */
+/** URL of the bundled CLI (`main(argv, io)`), building it first when there is none for the current key. */
 export async function cliBundle() {
-  const out = join(cacheDir(), 'cli.mjs');
-  const built = (() => {
+  const parent = cacheDir();
+  const dir = join(parent, `cli-${bundleKey()}`);
+  const out = join(dir, 'cli.mjs');
+  if (!existsSync(out)) {
+    const esbuild = await import('esbuild');
+    // Built next to its final place (same depth, so the source map's relative paths hold), then
+    // moved in whole: a parallel run sees no bundle or a complete one.
+    const tmp = `${dir}.tmp-${process.pid}`;
     try {
-      return statSync(out).mtimeMs;
-    } catch {
-      return -1;
+      await esbuild.build({
+        entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+        outfile: join(tmp, 'cli.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        // Dependencies are bundled too (one file to load); esbuild stays outside: it runs a binary.
+        external: ['esbuild'],
+        // Bundled CommonJS dependencies may require() Node built-ins.
+        banner: { js: "import { createRequire as __sesamflowRequire } from 'node:module'; const require = __sesamflowRequire(import.meta.url);" },
+        sourcemap: 'linked', // read only with --debug (stack traces point into src/)
+        logLevel: 'error',
+      });
+    } finally {
+      // esbuild keeps a service process alive for further builds; there are none.
+      await esbuild.stop();
     }
-  })();
-  if (built < newestSource(join(ROOT, 'src')) || built < statSync(join(ROOT, 'package.json')).mtimeMs) {
-    const { build } = await import('esbuild');
-    const tmpDir = join(dirname(out), `build-${process.pid}`);
-    const tmp = join(tmpDir, 'cli.mjs');
-    await build({
-      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile: tmp,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Dependencies are bundled too (one file to load); esbuild stays outside: it runs a binary.
-      external: ['esbuild'],
-      // Bundled CommonJS dependencies may require() Node built-ins.
-      banner: { js: "import { createRequire as __sesamflowRequire } from 'node:module'; const require = __sesamflowRequire(import.meta.url);" },
-      sourcemap: 'linked', // read only with --debug (stack traces point into src/)
-      logLevel: 'error',
-    });
-    // Atomic: a parallel run sees the old or the new bundle, never half of one.
-    renameSync(`${tmp}.map`, `${out}.map`);
-    renameSync(tmp, out);
-    rmSync(tmpDir, { recursive: true, force: true });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another run got there first
+    }
+    prune(parent, dir);
   }
   return pathToFileURL(out).href;
+}
+
+/** Keeps the few most recent bundles (a checkout switching branches reuses them). */
+function prune(parent, current) {
+  const bundles = readdirSync(parent)
+    .filter((name) => /^cli-[0-9a-f]+$/.test(name) && join(parent, name) !== current)
+    .map((name) => ({ name, time: statSync(join(parent, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time);
+  for (const { name } of bundles.slice(KEEP - 1)) rmSync(join(parent, name), { recursive: true, force: true });
+  // Bundles of the older single-file layout.
+  for (const name of ['cli.mjs', 'cli.mjs.map']) rmSync(join(parent, name), { force: true });
 }
