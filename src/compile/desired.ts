@@ -5,7 +5,9 @@
 //   - one-way rows only ever flow from their source side;
 //   - references are translated through the referenced concept's global to the target's id,
 //     and a record whose reference does not resolve yet is held back (discarded, not failed);
-//   - insert-only rows are sent when the target record is created, never as updates.
+//   - insert-only rows and external keys are sent when the target record is created, never as
+//     updates: a record that came from the other system links through its origin and the merge
+//     criteria, and is not patched with a key afterwards (the API may refuse it).
 // Reads wrap in `first` because records merged from one system twice carry lists.
 
 import * as d from '../dtl/builder';
@@ -167,14 +169,10 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     transforms,
     rules,
     properties,
-    insertOnly: properties.filter((p) => !updatable.has(p) && !isKey(flow, into, p) && !x.datatype.pathOnly?.includes(p)),
+    insertOnly: properties.filter((p) => !updatable.has(p) && !x.datatype.pathOnly?.includes(p)),
     nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
   };
 }
-
-/** External keys are written on insert by their own rule (a kept key is never patched either). */
-const isKey = (flow: FlowModel, into: Side, property: string) =>
-  flow.definition.mappings.some((m) => m.kind === 'external-key' && m.holder === into && m.property === property);
 
 /** An object built from sub-values, or null when all of them are empty (nothing to send). */
 export function nestedObject(subs: readonly { sub: string; value: Expr }[]): Expr {
