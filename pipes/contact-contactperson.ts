@@ -1,4 +1,4 @@
-// Dataflow 1 — CRM Contact ↔ PowerOffice ContactPerson (reference/sesam-talk-poweroffice.md §4.3).
+// Dataflow 1 — CRM Contact ↔ PowerOffice ContactPerson.
 import { defineDataflow } from '../src/model';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
@@ -9,7 +9,7 @@ export default defineDataflow({
   concept: 'person',
   crm: customcrm.datatypes.contact,
   erp: poweroffice.datatypes.contactperson,
-  mergeCriteria: [{ crm: 'email', erp: 'EmailAddress', normalise: 'lower' }],
+  mergeCriteria: (k) => [k.on('email', 'EmailAddress', 'lower')],
   mappings: (m) => [
     m.crmKeyIn('ExternalCode', { note: 'the CRM id, so the link survives a lost share dataset' }),
     m.reference('customer_id', 'ContactId', 'organisation', {

@@ -1,4 +1,4 @@
-// Dataflow 2 — CRM Customer ↔ PowerOffice Customers (reference §4.4, DESIGN §4.5 decisions).
+// Dataflow 2 — CRM Customer ↔ PowerOffice Customers (a person customer maps to IsPerson; customer_number → ExternalNumber).
 import { defineDataflow } from '../src/model';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
@@ -9,9 +9,9 @@ export default defineDataflow({
   concept: 'organisation',
   crm: customcrm.datatypes.customer,
   erp: poweroffice.datatypes.customers,
-  mergeCriteria: [
-    { crm: 'organization_number', erp: 'OrganizationNumber', normalise: 'trim' },
-    { crm: 'email', erp: 'EmailAddress', normalise: 'lower', fallback: true },
+  mergeCriteria: (k) => [
+    k.on('organization_number', 'OrganizationNumber', 'trim'),
+    k.on('email', 'EmailAddress', 'lower', { fallback: true }),
   ],
   mappings: (m) => [
     m.crmKeyIn('ExternalImportReference', { note: 'the CRM id, so the link survives a lost share dataset' }),

@@ -1,4 +1,4 @@
-// Dataflow 3 — CRM Order (with lines) ↔ PowerOffice SalesOrders + SalesOrderLines (reference §4.5).
+// Dataflow 3 — CRM Order (with lines) ↔ PowerOffice SalesOrders + SalesOrderLines.
 import { defineDataflow } from '../src/model';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
@@ -58,8 +58,8 @@ export default defineDataflow({
     m.toCrm('total_net', 'NetAmount', { note: 'computed by PowerOffice' }),
     m.toCrm('total_gross', 'TotalAmount', { note: 'computed by PowerOffice' }),
   ],
-  conditions: [
-    { side: 'crm', property: 'status', notIn: ['cancelled'], note: 'a cancelled CRM order is not sent to PowerOffice' },
+  conditions: (c) => [
+    c.notIn('crm', 'status', ['cancelled'], 'a cancelled CRM order is not sent to PowerOffice'),
   ],
   children: [lines],
   limitations: [

@@ -1,4 +1,4 @@
-// Dataflow 4 — CRM Product ↔ PowerOffice Product (reference §4.6, DESIGN §4.5: PowerOffice owns stock).
+// Dataflow 4 — CRM Product ↔ PowerOffice Product (PowerOffice owns stock: it flows to the CRM only).
 import { defineDataflow } from '../src/model';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
@@ -9,7 +9,7 @@ export default defineDataflow({
   concept: 'product',
   crm: customcrm.datatypes.product,
   erp: poweroffice.datatypes.product,
-  mergeCriteria: [{ crm: 'sku', erp: 'Code', normalise: 'trim' }],
+  mergeCriteria: (k) => [k.on('sku', 'Code', 'trim')],
   mappings: (m) => [
     m.both('sku', 'Code', { note: 'merge criterion (trimmed)' }),
     m.both('name', 'Name'),

@@ -1,5 +1,5 @@
 // The one error type the library throws for expected failures. The CLI's error boundary maps
-// `kind` to an exit code (DESIGN §9); anything else is a bug and is reported as such.
+// `kind` to an exit code (README.md, "Commands"); anything else is a bug and is reported as such.
 export type ErrorKind =
   | 'problems' // validation errors, differences under --check/--fail, failed scenarios → exit 1
   | 'input' // bad usage, unreadable or malformed input → exit 2

@@ -1,4 +1,4 @@
-// The generate pipeline (DESIGN §3): load definitions → compile → validate → render files.
+// The generate pipeline (src/README.md, "Pipeline"): load definitions → compile → validate → render files.
 // Everything but loading is pure; writing is the caller's choice (generate, --check, tests).
 import { problemsFound } from './errors';
 import { type CompileResult, compile } from './compile/index';

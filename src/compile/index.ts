@@ -1,4 +1,4 @@
-// definitions → Sesam config entities (DESIGN §3). Pure: no I/O, no clock, no randomness; the
+// definitions → Sesam config entities (src/README.md, "Pipeline"). Pure: no I/O, no clock, no randomness; the
 // same definitions give the same entities in the same order on any machine.
 import type { DataflowDefinition } from '../model/dataflow';
 import type { EmulatorDefinition } from '../model/emulator';
@@ -42,7 +42,7 @@ export function compile(definitions: Definitions): CompileResult {
   return { project: { files, env: envProfiles(model.systems) }, model, origins, problems };
 }
 
-/** Every pipe of one dataflow: both systems' chains and the global (DESIGN §4.4). */
+/** Every pipe of one dataflow: both systems' chains and the global (src/README.md, "Pipes"). */
 function flowPipes(model: IntegrationModel, flow: FlowModel): JsonObject[] {
   const pipes: JsonObject[] = [];
   for (const side of [flow.crm, flow.erp]) {

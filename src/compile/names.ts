@@ -1,4 +1,4 @@
-// Pipe, dataset, operation and property names: part of the contract (DESIGN §4.4), kept in
+// Pipe, dataset, operation and property names: part of the contract (src/README.md, "Pipes"), kept in
 // one place so every module agrees on them.
 
 import type { Concept } from '../model/dataflow';

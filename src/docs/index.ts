@@ -30,7 +30,7 @@ export function renderDocs(result: CompileResult): OutputFile[] {
   ];
 }
 
-/** The pipes of one top-level dataflow (its children's included), by the naming contract of DESIGN §4.4. */
+/** The pipes of one top-level dataflow (its children's included), by the pipe naming contract. */
 export function pipesOfFlow(project: SesamProject, flow: FlowModel): string[] {
   const flows = [flow, ...flow.children];
   const prefixes = flows.flatMap((f) => [`${f.crm.ns}-`, `${f.erp.ns}-`]);

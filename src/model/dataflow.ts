@@ -38,7 +38,7 @@ export interface PropertyMapping extends Sited {
   readonly note?: string;
 }
 
-/** A reference to a record of another concept, carried as a namespaced identifier (DESIGN §4.5). */
+/** A reference to a record of another concept, carried as a namespaced identifier (src/README.md, "Sync rules"). */
 export interface ReferenceMapping extends Sited {
   readonly kind: 'reference';
   readonly crm: string;

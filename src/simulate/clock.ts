@@ -1,4 +1,4 @@
-// The simulator's logical clock (DESIGN §7): runs are deterministic because every change time
+// The simulator's logical clock: runs are deterministic because every change time
 // comes from here, never from the wall clock. It starts one second after the newest timestamp
 // in the scenario's `given` records, so anything the simulation writes or edits is newer than
 // every given record.

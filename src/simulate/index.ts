@@ -1,4 +1,4 @@
-// The offline simulator (DESIGN §7): the engine that runs generated pipes, and the scenario
+// The offline simulator (src/README.md, "Simulator"): the engine that runs generated pipes, and the scenario
 // runner that drives it against emulated systems.
 export * from './engine/index';
 export { parseScenario, STEP_KINDS, type Scenario, type Step, type KnownStores } from './scenario/parse';

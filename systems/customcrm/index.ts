@@ -1,4 +1,4 @@
-// The custom CRM (DESIGN §4.2): plain JSON over HTTPS, snake_case, string ids, incremental reads
+// The custom CRM: plain JSON over HTTPS, snake_case, string ids, incremental reads
 // with `updated_since`, partial updates with PATCH. Order lines have no endpoints of their own:
 // they are read and written inside their order.
 

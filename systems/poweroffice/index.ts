@@ -1,4 +1,4 @@
-// PowerOffice Go, API v2 only (DESIGN §4.1, §4.3): PascalCase JSON, int64 ids (UUID strings for
+// PowerOffice Go, API v2 only: PascalCase JSON, int64 ids (UUID strings for
 // sales orders and their lines), paging with PageNumber/PageSize, changes since
 // `lastChangedDateTimeOffsetGreaterThan`, JSON Patch updates, 10 requests/s per subscription key.
 

@@ -25,7 +25,8 @@ export const register: RegisterCommand = (program, io) => {
       `
 Each scenario runs on fresh emulated systems and a logical clock; "sync" steps run every
 pipe in dependency order until nothing changes. A scenario with a top-level "pending: <reason>"
-is reported as pending and not run. Scenario format: DESIGN.md §7.
+is reported as pending and not run. The scenario format (every step kind) is in the
+README, section "Scenario files".
 
 Exit codes: 0 every scenario passed (pending ones do not count); 1 a scenario failed; 2 a
 scenario file is invalid (YAML, unknown step kind, system or datatype, wrong shape) or the

@@ -1,5 +1,5 @@
 // `<sys>-<dt>-all`: the REST list, incremental on the change timestamp, with a nightly full
-// rescan to catch deletes and changes that do not move the timestamp (DESIGN §4.4).
+// rescan to catch deletes and changes that do not move the timestamp.
 import type { JsonObject } from '../../sesam/project';
 import type { SideModel } from '../model';
 import { operationId, pipeId } from '../names';

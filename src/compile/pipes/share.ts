@@ -1,6 +1,6 @@
 // `<sys>-<dt>-share`: insert and update against the API with transform-share-rest
 // (optimistic locking against `$based_on`), one entity per batch, inserts tracked in its own
-// sink so they are never sent twice (DESIGN §4.4).
+// sink so they are never sent twice.
 import * as d from '../../dtl/builder';
 import type { Rule } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';

@@ -22,7 +22,7 @@ export function clone<T>(value: T): T {
 export const isRecord = (v: unknown): v is JsonRecord => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * Deep subset match of DESIGN §7 (`match` / `where`): every key of `expected` is present in
+ * Deep subset match of scenario `match` / `where`: every key of `expected` is present in
  * `actual` with an equal value; nested objects match by subset; lists match element by element
  * (same length); numbers compare by value. An expected `null` also matches a missing key.
  */

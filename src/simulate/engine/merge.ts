@@ -1,4 +1,4 @@
-// The merge source, version 2 (reference/sesam-platform.md §2.6), run incrementally.
+// The merge source, version 2 (Sesam's `merge` source with `version: 2`), run incrementally.
 // Input entities are nodes; an equality rule `["eq", <alias-a expr>, <alias-b expr>]` links
 // a node of a with a node of b when any of their values overlap (join semantics; null and []
 // never match). Components of the link graph (found transitively) are the merged entities.

@@ -2,7 +2,7 @@
 // runs it. For one entity of a `-share` pipe it decides and makes the API call, and returns the
 // entity the share sink dataset receives (undefined: nothing is written).
 //
-// - `_deleted: true` → no call, undefined (deletes are never propagated, DESIGN §4.5).
+// - `_deleted: true` → no call, undefined (deletes are never propagated).
 // - Insert (no primary key value): skipped (undefined) when the share dataset already holds this
 //   `_id` with a `$generated_id` (no double insert while collect catches up). Payload: `$payload`
 //   of the `rewrite_insert_payload` rule (from `rewrite_rules_payload`, run with

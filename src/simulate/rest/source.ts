@@ -12,7 +12,7 @@ export interface RestSourceState {
 }
 
 export interface RestSourceOptions {
-  /** A full rescan: no since parameter (the nightly rescan of DESIGN §4.4). */
+  /** A full rescan: no since parameter (the nightly rescan of the `-all` pipes). */
   full?: boolean;
   /** Safety bound on pages (default 100 000). */
   maxPages?: number;

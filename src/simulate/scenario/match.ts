@@ -1,4 +1,4 @@
-// Deep subset matching of scenario `match` / `where` (DESIGN §7): every key given must be
+// Deep subset matching of scenario `match` / `where`: every key given must be
 // present with an equal value; nested objects match by subset; lists match element by element
 // (same length, each element by subset); numbers compare by value. An expected `null` also
 // matches a missing key (the emulators use the same rule for `where`).

@@ -1,4 +1,4 @@
-// Scenario files (DESIGN §7): YAML 1.2 (core schema, so timestamps stay strings) with a name
+// Scenario files (the format is in README.md, "Scenario files"): YAML 1.2 (core schema, so timestamps stay strings) with a name
 // and a list of steps. Every shape error names the file, the step (number and kind) and the
 // YAML line, and is an input error (exit 2).
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
