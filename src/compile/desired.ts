@@ -1,7 +1,8 @@
 // The heart of every `-transform` pipe: DTL that computes, from a merged global entity, the
 // desired value of each target property. Rules applied to every mapping row:
 //   - the most recently changed side wins (`_y_wins` compares the two sides' change times);
-//   - an empty value never overwrites a non-empty one (coalesce with the other side);
+//   - an empty value (missing, null, "" or whitespace only) never overwrites a non-empty one
+//     (both sides read empty values as null, then coalesce);
 //   - one-way rows only ever flow from their source side;
 //   - references are translated through the referenced concept's global to the target's id,
 //     and a record whose reference does not resolve yet is held back (discarded, not failed);
@@ -36,6 +37,15 @@ export interface DesiredOptions {
 
 /** Reads a raw record value of one side from the global entity `_S`. */
 export const read = (side: SideModel, path: string): Expr => d.first(d.S(nsProp(side, path)));
+
+/**
+ * The one definition of an empty value: missing, `null`, `""` or only whitespace — all read as
+ * null, so that an empty value never overwrites a non-empty one and is never sent as a change.
+ */
+export const nonEmpty = (value: Expr): Expr => d.ifElse(d.eq(d.strip(value), ''), null, value);
+
+/** A record value of one side, empty values read as null. */
+export const readValue = (side: SideModel, path: string): Expr => nonEmpty(read(side, path));
 
 const scratch = (name: string) => `_${name.replace(/\./g, '__')}`;
 
@@ -109,8 +119,8 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     if (m.kind !== 'external-key' && !insertOnlyInto(m, into)) updatable.add((m.kind === 'derived' ? m.target : pathOn(m, into)).split('.')[0]!);
     switch (m.kind) {
       case 'property': {
-        const current = read(x, pathOn(m, into));
-        const source = read(y, pathOn(m, other(into)));
+        const current = readValue(x, pathOn(m, into));
+        const source = readValue(y, pathOn(m, other(into)));
         let fromY = convert(m, into, source);
         if (m.toErpValues && m.toCrmValues) {
           // Lossy value tables: keep the target's value when it already means the same thing.
@@ -163,7 +173,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   for (const m of flow.definition.mappings) {
     if (m.kind !== 'derived' || m.side !== into) continue;
     const empty = d.and(...m.whenAllEmpty.map((p) => d.isNull(targetRef(p))));
-    set(m.target, d.ifElse(empty, m.value, read(x, m.target)));
+    set(m.target, d.ifElse(empty, m.value, readValue(x, m.target)));
   }
   return {
     transforms,

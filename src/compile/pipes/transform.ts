@@ -7,7 +7,7 @@ import * as d from '../../dtl/builder';
 import type { Expr, Rule, Transform } from '../../dtl/builder';
 import type { Side } from '../../model/dataflow';
 import type { JsonObject } from '../../sesam/project';
-import { conditionTransforms, desiredState, idIn, nestedObject, read } from '../desired';
+import { conditionTransforms, desiredState, idIn, nestedObject, nonEmpty } from '../desired';
 import { type FlowModel, type IntegrationModel, type SideModel, sideOf } from '../model';
 import { globalId, nsProp, pipeId, refProp } from '../names';
 
@@ -99,7 +99,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
       const cx = sideOf(child.child, into);
       return d.add(p, d.sorted(d.it(child.spec.sortBy), d.apply(`based-on-${cx.ns}`, d.S(nsProp(x, p)))));
     }
-    return d.add(p, basedOnValue(desired.nested.get(p), read(x, p)));
+    return d.add(p, basedOnValue(desired.nested.get(p), d.first(d.S(nsProp(x, p)))));
   });
   rules['based-on'] = basedOn;
 
@@ -139,7 +139,7 @@ const ownIds = (x: SideModel): Expr => d.filterValues(d.eq(d.niNs(d.it()), x.ns)
 
 /** The collected value, shaped like the desired one so that "in sync" compares equal. */
 function basedOnValue(subs: readonly string[] | undefined, value: Expr): Expr {
-  if (!subs) return value;
-  return nestedObject(subs.map((sub) => ({ sub, value: d.first(pathIn(value, sub)) })));
+  if (!subs) return nonEmpty(value);
+  return nestedObject(subs.map((sub) => ({ sub, value: nonEmpty(d.first(pathIn(value, sub))) })));
 }
 const pathIn = (value: Expr, sub: string): Expr => (typeof value === 'string' ? `${value}.${sub}` : d.pathOf(sub, value));
