@@ -28,6 +28,8 @@ export interface DesiredState {
   readonly insertOnly: string[];
   /** Object-valued target properties and the sub-properties written into them. */
   readonly nested: ReadonlyMap<string, readonly string[]>;
+  /** The target's parent record is locked (a child of a locked record is not written): when, and why. */
+  readonly parentLock?: { readonly locked: Expr; readonly reason: string };
 }
 
 export interface DesiredOptions {
@@ -72,6 +74,10 @@ const requiredOnWrite = (x: SideModel): readonly string[] => {
   return (schema.required ?? []) as readonly string[];
 };
 
+/** Why a change to a locked record is held back (stays in the transform dataset as `sesam_held_back`). */
+export const lockReason = (side: SideModel, lock: NonNullable<SideModel['datatype']['lock']>): string =>
+  `held back: the ${side.system.name} ${side.datatype.label} record is locked (${lock.reason})`;
+
 /** Name of the rule that turns a referenced global entity into `{id: <target id>}`. */
 const refRule = (target: SideModel) => `ref-${target.ns}`;
 
@@ -82,6 +88,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const rules: Record<string, Rule> = {};
   const properties: string[] = [];
   const updatable = new Set<string>();
+  let parentLock: DesiredState['parentLock'];
   const nested = new Map<string, { sub: string; value: string }[]>();
   // Inside a parent's record (order lines) an empty value is left out rather than sent as null:
   // the API validates each line field by its own type.
@@ -135,7 +142,15 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         const target = sideOf(referenced, into);
         const resolved = scratch(`ref_${pathOn(m, into)}`);
         const yRef = d.S(refProp(y, pathOn(m, other(into))));
-        rules[refRule(target)] = [d.add('id', idIn(d.S('$ids'), target))];
+        const lock = target.datatype.lock;
+        rules[refRule(target)] = [
+          d.add('id', idIn(d.S('$ids'), target)),
+          // Whether the referenced record is locked in the target (its children may not change then).
+          ...(lock ? [d.add('locked', d.in_(read(target, lock.property), d.list(...lock.values)))] : []),
+        ];
+        if (lock && x.datatype.parent?.datatype === target.datatype.name) {
+          parentLock = { locked: d.eq(d.first(d.T(resolved, 'locked')), true), reason: lockReason(target, lock) };
+        }
         transforms.push(
           d.add(
             resolved,
@@ -181,6 +196,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     properties,
     insertOnly: properties.filter((p) => !updatable.has(p) && !x.datatype.pathOnly?.includes(p)),
     nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
+    ...(parentLock ? { parentLock } : {}),
   };
 }
 

@@ -6,8 +6,11 @@ import type { Rule } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
 import type { SideModel } from '../model';
 import { operationId, pipeId } from '../names';
+import { HELD_BACK } from './transform';
 
-export function sharePipe(x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }): JsonObject {
+export function sharePipe(x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }, holds = false): JsonObject {
+  // A held-back entity (its record is locked) makes no call: its payload rule discards it.
+  const skipHeld = holds ? [d.discard(d.isNull(d.S('$source', HELD_BACK)))] : [];
   const changed: Rule = writes.update.map((p) => d.ifThen(d.neq(d.S(p), d.S('$based_on', p)), d.add(p, d.S(p))));
   const updatePayload =
     x.system.updateStyle === 'json-patch'
@@ -32,8 +35,8 @@ export function sharePipe(x: SideModel, writes: { insert: readonly string[]; upd
         operation_insert: operationId(x, 'insert'),
         operation_update: operationId(x, 'update'),
         rewrite_rules_payload: {
-          rewrite_insert_payload: [d.add('$payload', d.apply('insert-payload', d.S('$source')))],
-          rewrite_update_payload: [d.add('$payload', updatePayload)],
+          rewrite_insert_payload: [...skipHeld, d.add('$payload', d.apply('insert-payload', d.S('$source')))],
+          rewrite_update_payload: [...skipHeld, d.add('$payload', updatePayload)],
           // Empty values are left out of inserts: the API fills its defaults.
           'insert-payload': writes.insert.map((p) => d.addIf(p, d.S(p))),
           // One value per changed top-level property (a JSON Patch `replace` each, for PowerOffice).

@@ -7,7 +7,7 @@ import * as d from '../../dtl/builder';
 import type { Expr, Rule, Transform } from '../../dtl/builder';
 import type { Side } from '../../model/dataflow';
 import type { JsonObject } from '../../sesam/project';
-import { conditionTransforms, desiredState, idIn, nestedObject, nonEmpty } from '../desired';
+import { conditionTransforms, desiredState, idIn, lockReason, nestedObject, nonEmpty, read } from '../desired';
 import { type FlowModel, type IntegrationModel, type SideModel, sideOf } from '../model';
 import { globalId, nsProp, pipeId, refProp } from '../names';
 
@@ -38,7 +38,12 @@ export function embeddedChildren(flow: FlowModel, into: Side): { child: FlowMode
 export interface TransformOutput {
   readonly pipe: JsonObject;
   readonly writes: { readonly insert: readonly string[]; readonly update: readonly string[] };
+  /** Some entities may be held back (`sesam_held_back`): the share pipe must skip those. */
+  readonly holds: boolean;
 }
+
+/** The property that holds the reason a change is held back. */
+export const HELD_BACK = 'sesam_held_back';
 
 export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Side): TransformOutput {
   const x = sideOf(flow, into);
@@ -103,6 +108,23 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   });
   rules['based-on'] = basedOn;
 
+  // Locks: a change to a locked record (or to a child of a locked record) is held back — the
+  // entity stays in this dataset with the reason in `sesam_held_back`, and the share pipe skips it.
+  const lock = x.datatype.lock;
+  const ownLock: Transform[] = lock
+    ? [
+        d.ifThen(
+          d.and(
+            d.in_(read(x, lock.property), d.list(...lock.values)),
+            // A change that unlocks the record (the lock property to another value) goes out.
+            desired.properties.includes(lock.property) ? d.in_(d.T(lock.property), d.list(...lock.values)) : true,
+          ),
+          d.add(HELD_BACK, lockReason(x, lock)),
+        ),
+      ]
+    : [];
+  const parentLock: Transform[] = desired.parentLock ? [d.ifThen(desired.parentLock.locked, d.add(HELD_BACK, desired.parentLock.reason))] : [];
+
   const defaultRule: Transform[] = [
     d.comment(`Desired state of ${x.system.name} ${x.datatype.label} records from global-${flow.concept}.`),
     // Deletes are never propagated: a deleted (or merge-replaced) global entity sends nothing.
@@ -111,6 +133,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     d.add('_ids', ownIds(x)),
     ...desired.transforms,
     ...childTransforms,
+    ...parentLock,
     d.ifThen(
       d.isNotEmpty(d.T('_ids')),
       [
@@ -119,6 +142,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add('$based_on', d.apply('based-on', d.S())),
         d.add('$based_on_properties', d.list(...updateProperties)),
         ...desired.insertOnly.map((p) => d.remove(p)),
+        ...ownLock,
       ],
       [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly],
     ),
@@ -131,7 +155,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     transform: { type: 'dtl', rules: { default: defaultRule, ...rules } },
     namespaced_identifiers: false,
   } as unknown as JsonObject;
-  return { pipe, writes: { insert: insertProperties, update: updateProperties } };
+  return { pipe, writes: { insert: insertProperties, update: updateProperties }, holds: lock !== undefined || desired.parentLock !== undefined };
 }
 
 /** The target's own ids among the global entity's `$ids` (namespace split). */
