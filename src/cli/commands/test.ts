@@ -19,7 +19,8 @@ export const register: RegisterCommand = (program, io) => {
     .option('--scenarios <dir>', 'folder of scenario files (*.yaml)', 'test/scenarios')
     .option('--config <dir>', 'test this generated sesam-py folder instead of compiling the definitions')
     .option('--filter <text>', 'only scenarios whose file name or name contains TEXT')
-    .option('--json', 'print the results as JSON')
+    .option('--trace', 'print every call each emulated system received per step (method, URL, body, status) and what every pipe wrote')
+    .option('--json', 'print the results as JSON (with --trace: the trace too)')
     .addHelpText(
       'after',
       `
@@ -35,10 +36,11 @@ folder cannot be read.
 Examples:
   $ sesamflow test
   $ sesamflow test --filter customer
+  $ sesamflow test --filter order-locked --trace
   $ sesamflow test --scenarios my-scenarios --json
   $ sesamflow test --config generated`,
     )
-    .action(async (options: { scenarios: string; config?: string; filter?: string; json?: boolean }) => {
+    .action(async (options: { scenarios: string; config?: string; filter?: string; json?: boolean; trace?: boolean }) => {
       const c = colors(io);
       // The emulated systems always come from the definitions; the pipes from them or from --config.
       const definitions = await loadDefinitions(io.cwd);
@@ -51,7 +53,7 @@ Examples:
         throw inputError(options.filter ? `no scenario in ${options.scenarios} matches "${options.filter}"` : `no scenario files (*.yaml) in ${options.scenarios}`);
       const results: ScenarioResult[] = [];
       for (const scenario of scenarios) {
-        const result = runScenario(scenario, config, factory);
+        const result = runScenario(scenario, config, factory, { trace: options.trace === true });
         results.push(result);
         if (!options.json) for (const line of resultLines(result, c)) io.out(`${line}\n`);
       }

@@ -111,6 +111,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   // Locks: a change to a locked record (or to a child of a locked record) is held back — the
   // entity stays in this dataset with the reason in `sesam_held_back`, and the share pipe skips it.
   const lock = x.datatype.lock;
+  // Only an actual change is held back (a linked record whose desired state differs from the collected one).
+  const changed = d.or(...updateProperties.map((p) => d.neq(d.T(p), d.T('$based_on', p))));
   const ownLock: Transform[] = lock
     ? [
         d.ifThen(
@@ -118,12 +120,15 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
             d.in_(read(x, lock.property), d.list(...lock.values)),
             // A change that unlocks the record (the lock property to another value) goes out.
             desired.properties.includes(lock.property) ? d.in_(d.T(lock.property), d.list(...lock.values)) : true,
+            changed,
           ),
           d.add(HELD_BACK, lockReason(x, lock)),
         ),
       ]
     : [];
-  const parentLock: Transform[] = desired.parentLock ? [d.ifThen(desired.parentLock.locked, d.add(HELD_BACK, desired.parentLock.reason))] : [];
+  const parentLocked = desired.parentLock;
+  const parentLockOnInsert: Transform[] = parentLocked ? [d.ifThen(parentLocked.locked, d.add(HELD_BACK, parentLocked.reason))] : [];
+  const parentLockOnUpdate: Transform[] = parentLocked ? [d.ifThen(d.and(parentLocked.locked, changed), d.add(HELD_BACK, parentLocked.reason))] : [];
 
   const defaultRule: Transform[] = [
     d.comment(`Desired state of ${x.system.name} ${x.datatype.label} records from global-${flow.concept}.`),
@@ -133,7 +138,6 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     d.add('_ids', ownIds(x)),
     ...desired.transforms,
     ...childTransforms,
-    ...parentLock,
     d.ifThen(
       d.isNotEmpty(d.T('_ids')),
       [
@@ -143,8 +147,9 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add('$based_on_properties', d.list(...updateProperties)),
         ...desired.insertOnly.map((p) => d.remove(p)),
         ...ownLock,
+        ...parentLockOnUpdate,
       ],
-      [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly],
+      [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly, ...parentLockOnInsert],
     ),
   ];
   const pipe = {

@@ -36,6 +36,8 @@ interface Route {
 const present = (v: unknown) => v !== undefined && v !== null;
 const has = (o: object, k: string) => Object.hasOwn(o, k);
 const UUID_PREFIX = '00000000-0000-4000-8000-';
+/** Orders calls across emulated systems (for traces). */
+let callSeq = 0;
 
 /** A datatype as the emulator runs it: its definition, schemas, hooks and store. */
 class Datatype {
@@ -197,6 +199,7 @@ export class RestEmulator implements EmulatedSystem {
       else if (res.status >= 400 && res.status < 500) this.rejected++;
     }
     this.log?.push({
+      seq: ++callSeq,
       method,
       path,
       query: request.query,
@@ -700,7 +703,7 @@ export class RestEmulator implements EmulatedSystem {
     if (dt.parent) {
       const key = dt.parentKey!;
       const parent = dt.parent.store!.get(String(record[key]));
-      if (!parent) throw inputError(`${this.id} ${dt.name} needs the ${key} of an existing ${dt.parent.name} record, got ${JSON.stringify(record[key] ?? null)}`);
+      if (!parent) throw inputError(`needs the ${key} of an existing ${dt.parent.name} record, got ${JSON.stringify(record[key] ?? null)}`);
       if (dt.isEmbedded) {
         const [child] = this.withChildIds(dt, [record]);
         const list = ((parent[dt.parentProperty!] as JsonRecord[] | undefined) ?? []).slice();
@@ -718,7 +721,7 @@ export class RestEmulator implements EmulatedSystem {
       return clone(record);
     }
     for (const field of this.pathFields(dt)) {
-      if (!present(record[field])) throw inputError(`${this.id} ${dt.name} needs ${field}: its insert URL names it`);
+      if (!present(record[field])) throw inputError(`needs ${field}: its insert URL names it`);
     }
     const separate = dt.separate.map((child) => ({ child, items: Array.isArray(record[child.parentProperty!]) ? (record[child.parentProperty!] as JsonRecord[]) : undefined }));
     for (const child of dt.separate) delete record[child.parentProperty!];

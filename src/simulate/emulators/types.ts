@@ -14,10 +14,13 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
+  headers?: Record<string, string>;
   body?: unknown;
 }
 
 export interface RequestLogEntry {
+  /** Order of the call among the calls of every emulated system of the process. */
+  seq: number;
   method: string;
   path: string;
   query: Record<string, string>;

@@ -1,8 +1,10 @@
 // The simulator engine: every pipe of a config, run in dependency order, round after round,
-// until a round changes no dataset and writes nothing to any system (a fixpoint).
+// until a round changes no dataset, writes nothing to any system and has no call left that
+// failed in a way that may still succeed (a fixpoint). A call that fails stops its pipe at that
+// entity, which is retried on the pipe's next run, as on a node.
 import { SesamflowError } from '../../errors';
 import { DatasetStore } from './dataset';
-import { Pipe, type PipeRunResult } from './pipe';
+import { Pipe, type PipeFailure, type PipeRunResult } from './pipe';
 import { NO_REST, type RestSide } from './rest-side';
 
 type Json = Record<string, unknown>;
@@ -17,6 +19,8 @@ export interface EngineOptions {
   metadata?: Json;
   /** Called after each pipe run that did something (progress for long runs). */
   onPipeRun?: (round: number, run: PipeRunResult) => void;
+  /** Record the ids of written entities in the run results. */
+  trace?: boolean;
 }
 
 export interface RoundReport {
@@ -26,6 +30,8 @@ export interface RoundReport {
   changed: string[];
   /** System writes made this round, per system. */
   writes: Record<string, number>;
+  /** Calls that stopped a pipe this round. */
+  failures: PipeFailure[];
 }
 
 export interface SyncReport {
@@ -34,6 +40,18 @@ export interface SyncReport {
   writes: Record<string, number>;
   /** New dataset versions written during the sync. */
   versions: number;
+  /** Every call that stopped a pipe during the sync. */
+  failures: PipeFailure[];
+  /** The pipe runs of every round (what each pipe read and wrote). */
+  runs: { round: number; runs: PipeRunResult[] }[];
+  /** Ended at the round bound with calls still failing (only with `allowUnsettled`). */
+  unsettled: boolean;
+}
+
+export interface SyncOptions {
+  maxRounds?: number;
+  /** At the round bound with only failing calls left to retry, end without failing. */
+  allowUnsettled?: boolean;
 }
 
 const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
@@ -94,6 +112,7 @@ export class Engine {
       uuid: () => `00000000-0000-4000-8000-${String(++uuids).padStart(12, '0')}`,
       env: options.env ?? {},
       namespacedIdentifiers: options.metadata?.namespaced_identifiers === true,
+      trace: options.trace === true,
     };
     const seen = new Set<string>();
     const pipes: Pipe[] = [];
@@ -119,6 +138,7 @@ export class Engine {
     const round = ++this.round;
     const runs: PipeRunResult[] = [];
     const changed: string[] = [];
+    const failures: PipeFailure[] = [];
     const before = this.systemWrites();
     for (const pipe of this.pipes) {
       if (only && !only(pipe)) continue;
@@ -127,11 +147,13 @@ export class Engine {
       const run = pipe.run();
       const systemWrites = sum(this.rest.writes()) - w0;
       runs.push(run);
-      if (run.written > 0 || systemWrites > 0) changed.push(pipe.id);
+      if (run.failed) failures.push(run.failed);
+      // A call that may still succeed keeps the sync going; a refusal repeats identically.
+      if (run.written > 0 || systemWrites > 0 || run.failed?.failure.transient) changed.push(pipe.id);
       if (run.read > 0 || run.written > 0) this.options.onPipeRun?.(round, run);
     }
     this.trimDatasets();
-    return { round, runs, changed, writes: diff(before, this.systemWrites()) };
+    return { round, runs, changed, writes: diff(before, this.systemWrites()), failures };
   }
 
   /** Drops dataset versions every reader is past, so long syncs do not keep every version alive. */
@@ -146,15 +168,25 @@ export class Engine {
   }
 
   /** Rounds until nothing changes; fails after `maxRounds` naming the pipes still changing. */
-  sync(maxRounds = 25): SyncReport {
+  sync(options: SyncOptions | number = {}): SyncReport {
+    const { maxRounds = 25, allowUnsettled = false } = typeof options === 'number' ? { maxRounds: options } : options;
     const before = this.systemWrites();
     let versions = 0;
+    const failures: PipeFailure[] = [];
+    const rounds: SyncReport['runs'] = [];
     for (let i = 1; i <= maxRounds; i++) {
       const r = this.runRound();
       versions += r.runs.reduce((n, x) => n + x.written, 0);
-      if (r.changed.length === 0) return { rounds: i, writes: diff(before, this.systemWrites()), versions };
-      if (i === maxRounds)
-        throw new SesamflowError(`sync did not reach a fixpoint within ${maxRounds} rounds; still changing: ${r.changed.join(', ')}`, 'problems');
+      failures.push(...r.failures);
+      rounds.push({ round: r.round, runs: r.runs });
+      const report = (unsettled: boolean): SyncReport => ({ rounds: i, writes: diff(before, this.systemWrites()), versions, failures, runs: rounds, unsettled });
+      if (r.changed.length === 0) return report(false);
+      if (i === maxRounds) {
+        const failing = r.failures.filter((f) => f.failure.transient);
+        if (allowUnsettled && failing.length > 0) return report(true);
+        const detail = failing.map((f) => `${f.pipe}: ${f.failure.message}`);
+        throw new SesamflowError(`sync did not reach a fixpoint within ${maxRounds} rounds; still changing: ${r.changed.join(', ')}`, 'problems', detail);
+      }
     }
     throw new SesamflowError(`sync needs max_rounds >= 1 (got ${maxRounds})`, 'input');
   }

@@ -10,6 +10,7 @@ import {
   type Entity,
 } from '../../dtl/index';
 import { SesamflowError } from '../../errors';
+import { CallFailure } from '../rest/operation';
 import type { Dataset, DatasetStore } from './dataset';
 import { DependencyTracker } from './deps';
 import { MergeSource } from './merge';
@@ -26,6 +27,16 @@ export interface PipeEnvironment {
   readonly env: Record<string, unknown>;
   /** Node metadata default for `namespaced_identifiers`. */
   readonly namespacedIdentifiers: boolean;
+  /** Record the ids of written entities in run results. */
+  readonly trace?: boolean;
+}
+
+/** A call that failed the pipe run (the entity is retried on the next run). */
+export interface PipeFailure {
+  pipe: string;
+  /** The source entity the run stopped at (undefined: the source itself failed). */
+  entity: string | undefined;
+  failure: CallFailure;
 }
 
 /** What one run of a pipe did. */
@@ -35,6 +46,10 @@ export interface PipeRunResult {
   read: number;
   /** New versions written to the sink (deletes included). */
   written: number;
+  /** Ids of the entities written, when the engine traces. */
+  writtenIds?: string[];
+  /** The call that stopped the run, if one did. */
+  failed?: PipeFailure;
 }
 
 type Step = (entity: Entity) => Entity[];
@@ -81,6 +96,8 @@ export class Pipe {
   private readonly removeNs: boolean;
   private readonly restState: Record<string, unknown> = {};
   private readonly offsets = new Map<string, number>();
+  /** Source entities not done because a call failed: re-read (latest version) on the next run. */
+  private retry: string[] = [];
 
   constructor(
     readonly config: Json,
@@ -222,6 +239,7 @@ export class Pipe {
 
   /** True when a run could do something (new input, hop changes, or a non-incremental source). */
   pending(): boolean {
+    if (this.retry.length > 0) return true;
     if (this.sinkDataset && this.initialOffset !== 'never' && !this.ds(this.sinkDataset).populated && this.sourcePopulated()) return true;
     switch (this.source.type) {
       case 'dataset': {
@@ -248,7 +266,17 @@ export class Pipe {
         const dirty = this.deps.dirtySources((d) => this.ds(d));
         const out: Entity[] = [];
         const seen = new Set<string>();
+        // Entities a failed call left undone go first, in their latest version.
+        for (const rid of this.retry) {
+          const e = ds.get(rid);
+          if (e && !seen.has(rid)) {
+            seen.add(rid);
+            out.push(e);
+          }
+        }
+        this.retry = [];
         for (const v of ds.changedSince(from)) {
+          if (seen.has(v.id)) continue;
           seen.add(v.id);
           out.push(v.entity);
         }
@@ -320,8 +348,16 @@ export class Pipe {
   }
 
   private process(sink: Dataset | undefined): PipeRunResult {
-    const { entities, full } = this.read();
-    const result: PipeRunResult = { pipe: this.id, read: entities.length, written: 0 };
+    let source;
+    try {
+      source = this.read();
+    } catch (error) {
+      // The source itself failed (a list call): nothing read, its state unchanged; the next run reads again.
+      if (error instanceof CallFailure) return { pipe: this.id, read: 0, written: 0, failed: { pipe: this.id, entity: undefined, failure: error } };
+      throw error;
+    }
+    const { entities, full } = source;
+    const result: PipeRunResult = { pipe: this.id, read: entities.length, written: 0, ...(this.envm.trace ? { writtenIds: [] } : {}) };
     if (entities.length === 0 && !full) return result;
     const seen = full && this.deletionTracking && sink ? new Set<string>() : undefined;
     // A merge source builds a new entity for every output: with nothing in between, the sink may keep it as is.
@@ -332,11 +368,14 @@ export class Pipe {
         for (const e of batch) {
           seen?.add(String(e._id));
           const r = sink.write(e, owned);
-          if (r === 'new' || r === 'deleted') result.written++;
+          if (r === 'new' || r === 'deleted') {
+            result.written++;
+            result.writtenIds?.push(String(e._id));
+          }
         }
       batch = [];
     };
-    for (const entity of entities) {
+    for (const [index, entity] of entities.entries()) {
       const sourceId = typeof entity._id === 'string' ? entity._id : undefined;
       if (sourceId !== undefined) this.deps.reset(sourceId);
       this.deps.current = sourceId;
@@ -352,6 +391,14 @@ export class Pipe {
           if (out.length === 0) break;
         }
       } catch (error) {
+        if (error instanceof CallFailure) {
+          // As a node's pump: what was done is kept, this entity and the rest wait for the next run.
+          flush();
+          this.retry = entities.slice(index).flatMap((e) => (typeof e._id === 'string' ? [e._id] : []));
+          result.failed = { pipe: this.id, entity: sourceId, failure: error };
+          this.deps.current = undefined;
+          return result;
+        }
         const where = `pipe ${this.id}, source entity ${JSON.stringify(entity._id ?? null)}`;
         if (error instanceof SesamflowError) throw new SesamflowError(`${where}: ${error.message}`, error.kind, error.details);
         throw new SesamflowError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 'problems');

@@ -6,6 +6,8 @@ export {
   operationConfig,
   statusCodeMatcher,
   RestCallError,
+  CallFailure,
+  NoAnswer,
   type CallOptions,
   type JsonObject,
   type OperationResult,

@@ -54,6 +54,36 @@ export class RestCallError extends SesamflowError {
   }
 }
 
+/** Thrown by an emulated system (a fault) when a call gets no answer: the request may or may not have been applied. */
+export class NoAnswer extends Error {
+  constructor(readonly applied: boolean) {
+    super(applied ? 'the call was applied but its response was lost (timeout)' : 'the call timed out');
+    this.name = 'NoAnswer';
+  }
+}
+
+/**
+ * A call that failed the way a node's pump fails on it: the entity is not done and is retried on
+ * the pipe's next run. Transient failures (timeouts, 5xx, 429 after the retries) may succeed
+ * later; a refusal (another 4xx) will not.
+ */
+export class CallFailure extends SesamflowError {
+  constructor(
+    readonly system: string,
+    readonly method: string,
+    readonly path: string,
+    readonly status: number | 'timeout',
+    readonly body: unknown,
+  ) {
+    super(`${method} ${path} on ${system} ${status === 'timeout' ? 'timed out' : `answered ${status}`}${body === undefined ? '' : `: ${JSON.stringify(body).slice(0, 300)}`}`, 'problems');
+    this.name = 'CallFailure';
+  }
+
+  get transient(): boolean {
+    return this.status === 'timeout' || this.status === 429 || this.status >= 500;
+  }
+}
+
 /** The operation config of a system, or an error naming the known ones. */
 export function operationConfig(world: RestWorld, systemId: string, operationId: string): JsonObject {
   const operations = (world.config(systemId).operations ?? {}) as Record<string, JsonObject>;
@@ -96,6 +126,8 @@ interface PreparedOperation {
   headers: Pairs;
   staticHeaders: Record<string, string> | undefined;
   allowed: string;
+  /** How often a 429 answer is retried (the system's `rate_limiting_retries`). */
+  rateLimitRetries: number;
 }
 const prepared = new WeakMap<JsonObject, WeakMap<JsonObject, PreparedOperation>>();
 
@@ -112,6 +144,7 @@ function prepare(system: JsonObject, op: JsonObject): PreparedOperation {
       headers,
       staticHeaders: headers.some(([, v]) => hasTemplate(v)) ? undefined : Object.fromEntries(headers),
       allowed: String(op.allowed_status_codes ?? '200-299'),
+      rateLimitRetries: typeof system.rate_limiting_retries === 'number' ? system.rate_limiting_retries : 0,
     };
     bySystem.set(system, p);
   }
@@ -144,7 +177,19 @@ export function callOperation(
   if (!op.staticHeaders) for (const [k, v] of op.headers) headers[k] = renderTemplate(v, context);
   if (options.headers) Object.assign(headers, options.headers);
   const request: HttpRequest = body === undefined ? { method: op.method, path, query, headers } : { method: op.method, path, query, headers, body };
-  const response = world.system(systemId).handle(request);
+  const target = world.system(systemId);
+  let response;
+  // 429: the node waits (Retry-After) and tries again, up to the system's rate_limiting_retries.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = target.handle(request);
+    } catch (error) {
+      if (error instanceof NoAnswer) throw new CallFailure(systemId, op.method, path, 'timeout', undefined);
+      throw error;
+    }
+    if (response.status !== 429 || attempt >= op.rateLimitRetries) break;
+  }
+  if (response.status === 429 || response.status >= 500) throw new CallFailure(systemId, op.method, path, response.status, response.body);
   const allowed = cachedMatcher(options.allowedStatusCodes ?? op.allowed)(response.status);
   return response.body === undefined ? { status: response.status, allowed, request } : { status: response.status, body: response.body, allowed, request };
 }

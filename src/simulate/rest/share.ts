@@ -18,12 +18,14 @@
 //   `$unsafe_skip_optimistic_locking`), `{_id, sesam_status: "modified-in-system"}`. Otherwise
 //   the payload comes from `rewrite_update_payload` (same fallbacks); an empty one ({}, [], null)
 //   means nothing changed: no call, undefined. Success → `{_id, response}`.
-// - A refused call (status ≥ 400) → `{_id, sesam_status: "failed", operation, status, response}`
-//   so scenario failures are visible; API errors never throw. Counted in `stats` when given.
+// - A failed call (a refusal, a 5xx, a timeout) fails the pipe at this entity (CallFailure): the
+//   entity is not done and is retried on the next run, as on a node. A lookup that answers 404
+//   (the record is gone from the system: deletes are not propagated) →
+//   `{_id, sesam_status: "gone"}`, no write. Counted in `stats` when given.
 // Not emulated: operation_delete, rewrite_rules_lookup / _mutation, client_side_patching.
 import { compileDtl, type CompiledDtl, type DatasetView, type DtlContext, type Entity } from '../../dtl';
 import { primaryKeyValue } from './collect';
-import { RestCallError, callOperation, type JsonObject, type RestWorld } from './operation';
+import { CallFailure, RestCallError, callOperation, type JsonObject, type RestWorld } from './operation';
 import { entityWithSource } from './template';
 
 export interface ShareStats {
@@ -133,9 +135,10 @@ export function optimisticLockHolds(entity: Entity, current: unknown): boolean {
   return true;
 }
 
-function failed(entity: Entity, operation: string, status: number, body: unknown, ctx: ShareContext): Entity {
+/** A refused call fails the pipe at this entity (retried on its next run). */
+function failed(res: { status: number; body?: unknown; request: { method: string; path: string } }, system: string, ctx: ShareContext): never {
   if (ctx.stats) ctx.stats.failed++;
-  return { _id: entity._id, sesam_status: 'failed', operation, status, response: body ?? null };
+  throw new CallFailure(system, res.request.method, res.request.path, res.status, res.body);
 }
 
 interface CallSettings {
@@ -195,7 +198,7 @@ export function shareRestTemplate(properties: JsonObject, entity: Entity, ctx: S
       return undefined;
     }
     const res = call(properties, ctx, 'insert', entity, payload);
-    if (!succeeded(res.status)) return failed(entity, 'insert', res.status, res.body, ctx);
+    if (!succeeded(res.status)) failed(res, String(properties.rest_system), ctx);
     if (stats) stats.inserted++;
     const response = isDict(res.body) ? res.body : {};
     const generated = primaryKeyValue(response, properties.primary_key);
@@ -209,7 +212,11 @@ export function shareRestTemplate(properties: JsonObject, entity: Entity, ctx: S
   }
 
   const lookup = call(properties, ctx, 'lookup', entity);
-  if (!succeeded(lookup.status)) return failed(entity, 'lookup', lookup.status, lookup.body, ctx);
+  if (lookup.status === 404) {
+    if (stats) stats.skipped++;
+    return { _id: entity._id, sesam_status: 'gone' };
+  }
+  if (!succeeded(lookup.status)) failed(lookup, String(properties.rest_system), ctx);
   if (!optimisticLockHolds(entity, lookup.body) && entity.$unsafe_skip_optimistic_locking !== true) {
     if (stats) stats.modifiedInSystem++;
     return { _id: entity._id, sesam_status: 'modified-in-system' };
@@ -220,7 +227,7 @@ export function shareRestTemplate(properties: JsonObject, entity: Entity, ctx: S
     return undefined;
   }
   const res = call(properties, ctx, 'update', entity, payload);
-  if (!succeeded(res.status)) return failed(entity, 'update', res.status, res.body, ctx);
+  if (!succeeded(res.status)) failed(res, String(properties.rest_system), ctx);
   if (stats) stats.updated++;
   return { _id: entity._id, response: res.body ?? null };
 }

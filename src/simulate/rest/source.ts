@@ -3,7 +3,7 @@
 // it, and sets `_id` / `_updated` from the operation's id_expression / updated_expression.
 import type { Entity } from '../../dtl';
 import { parseOffsetDateTime } from '../clock';
-import { RestCallError, callOperation, operationConfig, type JsonObject, type RestWorld } from './operation';
+import { CallFailure, RestCallError, callOperation, operationConfig, type JsonObject, type RestWorld } from './operation';
 import { renderTemplate } from './template';
 
 export interface RestSourceState {
@@ -73,13 +73,8 @@ export function readRestSource(
     const extra = useSince && sinceLocation === 'query' ? { params: { [sinceName]: state.since! } } : {};
     const extraHeaders = useSince && sinceLocation === 'header' ? { headers: { [sinceName]: state.since! } } : {};
     const res = callOperation(world, systemId, operationId, vars, undefined, { ...extra, ...extraHeaders });
-    if (!res.allowed) {
-      throw new RestCallError(
-        `rest source ${systemId}/${operationId}: GET ${res.request.path} (page ${page}) answered ${res.status}: ${JSON.stringify(res.body ?? null)}`,
-        res.status,
-        res.body,
-      );
-    }
+    // A list call the node cannot use fails the pipe run; `since` stays, so the next run reads again.
+    if (!res.allowed) throw new CallFailure(systemId, res.request.method, res.request.path, res.status, res.body);
     const records = res.body === undefined || res.body === null ? [] : Array.isArray(res.body) ? res.body : [res.body];
     for (const raw of records as Entity[]) {
       const entity: Entity = { ...raw };

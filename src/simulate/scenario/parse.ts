@@ -13,20 +13,51 @@ export interface Expectation {
   count: number;
 }
 
+/** How an emulated system fails a call: 429 (with Retry-After), 500, no answer, or applied with the answer lost. */
+export type FaultKind = 429 | 500 | 'timeout' | 'lost-response';
+export const FAULT_KINDS: readonly FaultKind[] = [429, 500, 'timeout', 'lost-response'];
+
+/** One fault rule: calls of `method` (or `*`) to paths matching `url` (a glob) fail, `times` times or with a probability. */
+export interface FaultRule {
+  method: string;
+  url: string;
+  fail: FaultKind;
+  /** How many matching calls fail (default 1; unlimited with a probability, until cleared). */
+  times: number | undefined;
+  probability: number | undefined;
+}
+
+/** A refusal a sync step may see: system, method and URL glob. */
+export interface RefusalPattern {
+  system: string;
+  method: string;
+  url: string;
+}
+
 export type Step =
   | { kind: 'given'; line: number | undefined; records: PerStore<JsonRecord[]> }
   | { kind: 'edit'; line: number | undefined; edits: PerStore<{ where: JsonRecord; set: JsonRecord }[]> }
   | { kind: 'delete'; line: number | undefined; deletes: PerStore<{ where: JsonRecord }[]> }
-  | { kind: 'sync'; line: number | undefined; expectWrites: Record<string, number> | undefined; maxRounds: number | undefined }
-  | { kind: 'expect'; line: number | undefined; expectations: PerStore<Expectation[] | 'none'> };
+  | {
+      kind: 'sync';
+      line: number | undefined;
+      expectWrites: Record<string, number> | undefined;
+      maxRounds: number | undefined;
+      expectRefused: RefusalPattern[];
+      allowUnsettled: boolean;
+    }
+  | { kind: 'expect'; line: number | undefined; expectations: PerStore<Expectation[] | 'none'> }
+  | { kind: 'faults'; line: number | undefined; faults: Record<string, FaultRule[]> };
 
 export type StepKind = Step['kind'];
-export const STEP_KINDS: readonly StepKind[] = ['given', 'edit', 'delete', 'sync', 'expect'];
+export const STEP_KINDS: readonly StepKind[] = ['given', 'edit', 'delete', 'sync', 'expect', 'faults'];
 
 export interface Scenario {
   file: string;
   name: string;
   pending: string | undefined;
+  /** Seed of the probability faults (default 1). */
+  seed: number;
   steps: Step[];
 }
 
@@ -77,9 +108,11 @@ export function parseScenario(text: string, file: string, stores: KnownStores): 
   const loc = new Located(file, doc, counter);
   const root: unknown = doc.toJS({ maxAliasCount: 1000 });
   if (!isRecord(root)) throw loc.error([], `a scenario must be a mapping with "name" and "steps", found ${describe(root)}`);
-  const unknownTop = Object.keys(root).filter((k) => !['name', 'description', 'pending', 'steps'].includes(k));
+  const unknownTop = Object.keys(root).filter((k) => !['name', 'description', 'pending', 'seed', 'steps'].includes(k));
   if (unknownTop.length > 0)
-    throw loc.error([unknownTop[0]!], `unknown top-level key "${unknownTop[0]}" (allowed: name, description, pending, steps)`);
+    throw loc.error([unknownTop[0]!], `unknown top-level key "${unknownTop[0]}" (allowed: name, description, pending, seed, steps)`);
+  if (root.seed !== undefined && (typeof root.seed !== 'number' || !Number.isInteger(root.seed)))
+    throw loc.error(['seed'], `"seed" must be a whole number, found ${describe(root.seed)}`);
   if (root.name !== undefined && typeof root.name !== 'string') throw loc.error(['name'], `"name" must be a string, found ${describe(root.name)}`);
   if (root.pending !== undefined && (typeof root.pending !== 'string' || root.pending.trim() === ''))
     throw loc.error(['pending'], `"pending" must be a non-empty string giving the reason, found ${describe(root.pending)}`);
@@ -88,7 +121,13 @@ export function parseScenario(text: string, file: string, stores: KnownStores): 
 
   const steps = root.steps.map((raw, index) => parseStep(raw, index, loc, stores));
   const base = file.split(/[\\/]/).pop() ?? file;
-  return { file, name: typeof root.name === 'string' ? root.name : base.replace(/\.ya?ml$/, ''), pending: root.pending as string | undefined, steps };
+  return {
+    file,
+    name: typeof root.name === 'string' ? root.name : base.replace(/\.ya?ml$/, ''),
+    pending: root.pending as string | undefined,
+    seed: typeof root.seed === 'number' ? root.seed : 1,
+    steps,
+  };
 }
 
 function parseStep(raw: unknown, index: number, loc: Located, stores: KnownStores): Step {
@@ -132,14 +171,14 @@ function parseStep(raw: unknown, index: number, loc: Located, stores: KnownStore
         ),
       };
     case 'sync': {
-      if (body === null || body === undefined) return { kind, line, expectWrites: undefined, maxRounds: undefined };
-      const m = exactKeys(body, [], fail, ['expect_writes', 'max_rounds'], []);
+      if (body === null || body === undefined) return { kind, line, expectWrites: undefined, maxRounds: undefined, expectRefused: [], allowUnsettled: false };
+      const m = exactKeys(body, [], fail, ['expect_writes', 'max_rounds', 'expect_refused', 'allow_unsettled'], []);
       let expectWrites: Record<string, number> | undefined;
       if (m.expect_writes !== undefined) {
         const w = mapping(m.expect_writes, ['expect_writes'], fail, 'expect_writes');
         expectWrites = {};
         for (const [sys, n] of Object.entries(w)) {
-          if (!(sys in stores)) throw fail(['expect_writes', sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
+          if (!Object.hasOwn(stores, sys)) throw fail(['expect_writes', sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
           if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
             throw fail(['expect_writes', sys], `expect_writes.${sys} must be a whole number >= 0, found ${describe(n)}`);
           expectWrites[sys] = n;
@@ -151,7 +190,42 @@ function parseStep(raw: unknown, index: number, loc: Located, stores: KnownStore
           throw fail(['max_rounds'], `max_rounds must be a whole number >= 1, found ${describe(m.max_rounds)}`);
         maxRounds = m.max_rounds;
       }
-      return { kind, line, expectWrites, maxRounds };
+      const expectRefused =
+        m.expect_refused === undefined
+          ? []
+          : list(m.expect_refused, ['expect_refused'], fail, (item, ip) => {
+              const r = exactKeys(item, ip, fail, ['system', 'method', 'url'], ['system', 'method', 'url']);
+              if (typeof r.system !== 'string' || !Object.hasOwn(stores, r.system))
+                throw fail([...ip, 'system'], `unknown system ${describe(r.system)} (known: ${Object.keys(stores).join(', ')})`);
+              return { system: r.system, method: methodOf(r.method, [...ip, 'method'], fail), url: urlOf(r.url, [...ip, 'url'], fail) };
+            });
+      if (m.allow_unsettled !== undefined && typeof m.allow_unsettled !== 'boolean')
+        throw fail(['allow_unsettled'], `allow_unsettled must be true or false, found ${describe(m.allow_unsettled)}`);
+      return { kind, line, expectWrites, maxRounds, expectRefused, allowUnsettled: m.allow_unsettled === true };
+    }
+    case 'faults': {
+      if (!isRecord(body)) throw fail([], `expected a mapping of system → fault rules ({} clears every fault), found ${describe(body)}`);
+      const faults: Record<string, FaultRule[]> = {};
+      for (const [sys, rules] of Object.entries(body)) {
+        if (!Object.hasOwn(stores, sys)) throw fail([sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
+        faults[sys] = list(rules, [sys], fail, (item, ip) => {
+          const r = exactKeys(item, ip, fail, ['method', 'url', 'fail', 'times', 'probability'], ['method', 'url', 'fail']);
+          const failKind = FAULT_KINDS.find((k) => k === r.fail);
+          if (failKind === undefined) throw fail([...ip, 'fail'], `fail must be one of ${FAULT_KINDS.join(', ')}, found ${describe(r.fail)}`);
+          if (r.times !== undefined && (typeof r.times !== 'number' || !Number.isInteger(r.times) || r.times < 1))
+            throw fail([...ip, 'times'], `times must be a whole number >= 1, found ${describe(r.times)}`);
+          if (r.probability !== undefined && (typeof r.probability !== 'number' || !(r.probability > 0 && r.probability <= 1)))
+            throw fail([...ip, 'probability'], `probability must be a number in (0, 1], found ${describe(r.probability)}`);
+          return {
+            method: methodOf(r.method, [...ip, 'method'], fail),
+            url: urlOf(r.url, [...ip, 'url'], fail),
+            fail: failKind,
+            times: r.times as number | undefined,
+            probability: r.probability as number | undefined,
+          };
+        });
+      }
+      return { kind, line, faults };
     }
     case 'expect':
       return {
@@ -182,16 +256,17 @@ type Fail = (path: (string | number)[], message: string) => Error;
 function perStore<T>(body: unknown, fail: Fail, stores: KnownStores, each: (v: unknown, path: (string | number)[]) => T): PerStore<T> {
   if (!isRecord(body) || Object.keys(body).length === 0)
     throw fail([], `expected a mapping of system → datatype → entries, found ${describe(body)}`);
-  const out: PerStore<T> = {};
+  const out: PerStore<T> = Object.create(null);
   for (const [sys, perDt] of Object.entries(body)) {
-    const known = stores[sys];
+    const known = Object.hasOwn(stores, sys) ? stores[sys] : undefined;
     if (!known) throw fail([sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
     if (!isRecord(perDt) || Object.keys(perDt).length === 0) throw fail([sys], `expected a mapping of ${sys} datatypes, found ${describe(perDt)}`);
-    out[sys] = {};
+    const perSystem: Record<string, T> = Object.create(null);
     for (const [dt, v] of Object.entries(perDt)) {
       if (!known.includes(dt)) throw fail([sys, dt], `unknown datatype "${dt}" for system ${sys} (known: ${known.join(', ')})`);
-      out[sys][dt] = each(v, [sys, dt]);
+      perSystem[dt] = each(v, [sys, dt]);
     }
+    out[sys] = perSystem;
   }
   return out;
 }
@@ -214,6 +289,19 @@ function exactKeys(v: unknown, path: (string | number)[], fail: Fail, allowed: s
   for (const k of Object.keys(v)) if (!allowed.includes(k)) throw fail([...path, k], `${label}unknown key "${k}" (allowed: ${allowed.join(', ')})`);
   for (const k of required) if (v[k] === undefined) throw fail(path, `${label}"${k}" is required`);
   return v;
+}
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function methodOf(v: unknown, path: (string | number)[], fail: Fail): string {
+  const m = typeof v === 'string' ? v.toUpperCase() : undefined;
+  if (m === undefined || (m !== '*' && !HTTP_METHODS.includes(m))) throw fail(path, `method must be * or one of ${HTTP_METHODS.join(', ')}, found ${describe(v)}`);
+  return m;
+}
+
+function urlOf(v: unknown, path: (string | number)[], fail: Fail): string {
+  if (typeof v !== 'string' || v.trim() === '') throw fail(path, `url must be a path glob (e.g. "SalesOrders/*"), found ${describe(v)}`);
+  return v.trim().replace(/^\/+/, '');
 }
 
 function mapping(v: unknown, path: (string | number)[], fail: Fail, what: string): JsonRecord {

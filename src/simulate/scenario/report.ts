@@ -1,5 +1,5 @@
 // Human-readable lines for scenario results (the `test` command prints them).
-import type { ScenarioResult } from './run';
+import type { ScenarioResult, StepTrace } from './run';
 
 export interface Paint {
   green(s: string): string;
@@ -9,12 +9,27 @@ export interface Paint {
 }
 
 export function resultLines(r: ScenarioResult, paint: Paint): string[] {
-  const warnings = (r.warnings ?? []).map((w) => `    ${paint.yellow('warning')} ${w}`);
-  if (r.status === 'passed') return [`${paint.green('✓')} ${r.name} ${paint.dim(`(${r.file})`)}`, ...warnings];
+  const notes = [
+    ...Object.entries(r.refused).map(([sys, n]) => `    ${paint.dim(`${sys} refused ${n} write${n === 1 ? '' : 's'}, as declared`)}`),
+    ...(r.held ?? []).map((h) => `    ${paint.dim(`held back: ${h}`)}`),
+  ];
+  const traced = (r.trace ?? []).flatMap((t) => traceLines(t, paint));
+  if (r.status === 'passed') return [`${paint.green('✓')} ${r.name} ${paint.dim(`(${r.file})`)}`, ...notes, ...traced];
   if (r.status === 'pending') return [`${paint.yellow('○')} ${r.name} ${paint.dim(`(${r.file})`)} ${paint.yellow(`pending: ${r.reason ?? ''}`)}`];
   const f = r.failure!;
   const where = `step ${f.step} (${f.kind})${f.line !== undefined ? `, line ${f.line}` : ''}`;
-  return [`${paint.red('✗')} ${r.name} ${paint.dim(`(${r.file})`)}`, `    ${paint.red(where)}: ${f.message}`, ...f.details.map((d) => `    ${d}`), ...warnings];
+  return [`${paint.red('✗')} ${r.name} ${paint.dim(`(${r.file})`)}`, `    ${paint.red(where)}: ${f.message}`, ...f.details.map((d) => `    ${d}`), ...notes, ...traced];
+}
+
+/** One step of a trace: the calls each system received, then what each pipe wrote. */
+function traceLines(t: StepTrace, paint: Paint): string[] {
+  const head = `    ${paint.dim(`step ${t.step} (${t.kind})${t.line !== undefined ? `, line ${t.line}` : ''}:`)}`;
+  const calls = t.calls.map((c) => {
+    const body = c.body === undefined ? '' : ` ${JSON.stringify(c.body).slice(0, 400)}`;
+    return `      ${c.system} ${c.method} ${c.path}${body} → ${c.status}${c.fault ? ` (${c.fault})` : ''}`;
+  });
+  const writes = t.writes.map((w) => `      round ${w.round}: ${w.pipe} wrote ${w.ids.join(', ')}`);
+  return calls.length + writes.length === 0 ? [] : [head, ...calls, ...writes];
 }
 
 export function summaryLine(results: ScenarioResult[], paint: Paint): string {

@@ -8,6 +8,7 @@ import type { EmulatedSystem } from '../emulators/types';
 import type { RestSide, TemplateContext } from '../engine/rest-side';
 import { collectRestTemplate, readRestSource, shareRestTemplate, type CollectContext, type ShareContext } from '../rest/index';
 import type { RestWorld } from '../rest/operation';
+import { FaultInjector } from './faults';
 import type { KnownStores } from './parse';
 import type { SimConfig, World, WorldFactory } from './run';
 
@@ -54,11 +55,16 @@ export function restSide(systems: Map<string, EmulatedSystem>, config: SimConfig
 /** Systems to emulate: the definitions' systems with their emulation specs. */
 export type EmulatedDefinitions = Pick<Definitions, 'systems' | 'emulators'>;
 
-/** The default world for a config: the definitions' systems, emulated, behind the config's `system:rest` entities. */
+/**
+ * The default world for a config: the definitions' systems, emulated, behind the config's
+ * `system:rest` entities; calls go through a fault injector (no faults until a scenario sets some).
+ */
 export function defaultWorldFactory(config: SimConfig, definitions: EmulatedDefinitions, options: { log?: boolean } = {}): WorldFactory {
-  return (clock) => {
-    const systems = createEmulators(definitions.systems, definitions.emulators ?? [], clock, { log: options.log ?? true });
-    return { systems: Object.fromEntries(systems), rest: restSide(systems, config) };
+  return (clock, seed) => {
+    const emulated = createEmulators(definitions.systems, definitions.emulators ?? [], clock, { log: options.log ?? true });
+    const faults = new FaultInjector(seed);
+    const systems = new Map([...emulated].map(([id, s]) => [id, faults.wrap(s)] as const));
+    return { systems: Object.fromEntries(emulated), rest: restSide(systems, config), faults };
   };
 }
 

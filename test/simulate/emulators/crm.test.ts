@@ -178,6 +178,6 @@ describe('CRM emulator: stores', () => {
 
   it('logs requests when asked', () => {
     call(crm, 'GET', 'customers');
-    expect(crm.log).toEqual([{ method: 'GET', path: 'customers', query: {}, status: 200, response: [] }]);
+    expect(crm.log).toMatchObject([{ method: 'GET', path: 'customers', query: {}, status: 200, response: [] }]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DtlContext, Entity } from '../../../src/dtl';
-import { basedOnMatches, emptyShareStats, shareRestTemplate, type ShareContext } from '../../../src/simulate/rest';
+import { CallFailure, basedOnMatches, emptyShareStats, shareRestTemplate, type ShareContext } from '../../../src/simulate/rest';
 import { datasets, makeWorld, templateProperties, type TestWorld } from './world';
 
 const dtlContext: DtlContext = { dataset: () => undefined, now: () => new Date('2030-01-01T00:00:00Z'), uuid: () => '00000000-0000-4000-8000-000000000000' };
@@ -60,14 +60,21 @@ describe('shareRestTemplate: insert', () => {
     expect(world.po.writes).toBe(1);
   });
 
-  it('returns a failed share entity (never throws) when the API refuses the insert', () => {
+  it('fails the pipe at this entity (a CallFailure, retried on the next run) when the API refuses the insert', () => {
     const world = makeWorld(); // no customer 10001
     const ctx = context(world);
-    const out = shareRestTemplate(poContactShare, insertEntity, ctx);
-    expect(out).toMatchObject({ _id: 'customcrm-contact:ct-1', sesam_status: 'failed', operation: 'insert', status: 404, response: { Title: 'Not Found' } });
+    const refused = (() => {
+      try {
+        shareRestTemplate(poContactShare, insertEntity, ctx);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(CallFailure);
+    expect(refused).toMatchObject({ system: 'poweroffice', method: 'POST', path: 'ContactPersons/10001', status: 404, body: { Title: 'Not Found' }, transient: false });
     expect(ctx.stats!.failed).toBe(1);
-    const noName = shareRestTemplate(poContactShare, { ...insertEntity, LastName: null }, context(withCustomer()));
-    expect(noName).toMatchObject({ sesam_status: 'failed', status: 400, response: { Errors: { '/LastName': ['required field is missing'] } } });
+    expect(() => shareRestTemplate(poContactShare, { ...insertEntity, LastName: null }, context(withCustomer()))).toThrow(/answered 400: .*required field is missing/);
   });
 
   it('without rewrite rules sends the entity without _ and $ properties', () => {
@@ -136,9 +143,10 @@ describe('shareRestTemplate: update', () => {
     expect(world.po.writes).toBe(1);
   });
 
-  it('fails visibly when the record is gone', () => {
+  it('writes nothing to a record that is gone from the system (deletes are not propagated), and says so', () => {
     const world = withCustomer();
-    expect(shareRestTemplate(poContactShare, updateEntity({ EmailAddress: 'x' }), context(world))).toMatchObject({ sesam_status: 'failed', operation: 'lookup', status: 404 });
+    expect(shareRestTemplate(poContactShare, updateEntity({ EmailAddress: 'x' }), context(world))).toEqual({ _id: expect.any(String), sesam_status: 'gone' });
+    expect(world.po.writes).toBe(0);
   });
 
   it('sends a partial JSON dict to the CRM and compares line lists without regard to order', () => {

@@ -59,6 +59,6 @@ describe('readRestSource', () => {
 
   it('fails with the status and body when the API refuses the list call', () => {
     const world = makeWorld();
-    expect(() => readRestSource(source('customcrm-contact-all'), world, { since: 'not-a-date' })).toThrow(/rest source customcrm\/contact-list: GET contacts \(page 0\) answered 400/);
+    expect(() => readRestSource(source('customcrm-contact-all'), world, { since: 'not-a-date' })).toThrow(/GET contacts on customcrm answered 400/);
   });
 });

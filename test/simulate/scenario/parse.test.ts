@@ -103,7 +103,7 @@ describe('sesamflow test: bad scenario files', () => {
     await writeFile(path.join(dir, 'orphan.yaml'), 'name: orphan\nsteps:\n  - given:\n      poweroffice:\n        contactperson:\n          - {Id: 1, FirstName: Per}\n');
     const r = await runCli(['test', '--scenarios', dir, '--config', 'generated']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${path.join(dir, 'orphan.yaml')}: step 1 (given): line 3: poweroffice contactperson needs ContactId: its insert URL names it`);
+    expect(r.err).toContain(`${path.join(dir, 'orphan.yaml')}: step 1 (given): line 3: poweroffice contactperson[0]: needs ContactId: its insert URL names it`);
   });
 
   it('exits 2 for a missing folder and for a folder without scenarios', async () => {
