@@ -14,12 +14,13 @@ export interface NodeCommandOptions {
   json?: boolean;
   timeout: number;
   retries: number;
+  maxResponseMb: number;
   verbose?: boolean;
 }
 
 const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number${name === '--max-response-mb' ? '' : ' of seconds'}`);
   return n;
 };
 const nonNegativeInt = (value: string) => {
@@ -42,6 +43,7 @@ export function addNodeOptions(command: Command): Command {
     .option('--json', 'machine-readable result on stdout')
     .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(60).argParser(positiveNumber('--timeout')))
     .addOption(new Option('--retries <n>', 'retries of a request after 429, 5xx, network errors or timeouts').default(3).argParser(nonNegativeInt))
+    .addOption(new Option('--max-response-mb <n>', 'largest answer (and unzipped config) accepted from the node, in MiB').default(64).argParser(positiveNumber('--max-response-mb')))
     .option('--verbose', 'log every request (method, URL, status, time) on stderr');
 }
 
@@ -53,6 +55,7 @@ export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partia
     jwt: credentials.jwt,
     timeoutMs: options.timeout * 1000,
     maxAttempts: options.retries + 1,
+    maxResponseBytes: Math.round(options.maxResponseMb * 1024 * 1024),
     logger: (entry) => {
       if (options.verbose || entry.outcome === 'retry')
         io.err(`${entry.outcome === 'retry' ? 'retrying after ' : ''}${entry.method} ${entry.url} -> ${entry.status ?? entry.reason ?? '?'} (${entry.ms} ms, attempt ${entry.attempt})\n`);

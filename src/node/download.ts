@@ -12,7 +12,7 @@ import path from 'node:path';
 import { formatJson, formatJsonText } from '../sesam/format';
 import type { JsonObject } from '../sesam/project';
 import { readConfigZip, type ZipConfigEntry } from '../sesam/zip';
-import { isObject, type NodeClient } from './client';
+import { isObject, nodeZipOptions, type NodeClient } from './client';
 
 export const METADATA_FILE = 'node-metadata.conf.json';
 
@@ -70,7 +70,7 @@ export const isSafeEntryPath = (name: string): boolean =>
   name !== '' && !name.startsWith('/') && !/^[A-Za-z]:/.test(name) && !name.split('/').some((s) => s === '..' || s === '');
 
 export async function download(client: NodeClient, outDir: string, profile: string): Promise<DownloadResult> {
-  const entries = readConfigZip(await client.getConfigZip(), 'the node config');
+  const entries = readConfigZip(await client.getConfigZip(), 'the node config', nodeZipOptions(client));
   const env = await client.getEnv();
   const localMetadata = readLocalMetadata(outDir);
 

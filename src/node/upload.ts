@@ -15,7 +15,7 @@ import { buildConfigZip, readConfigZip } from '../sesam/zip';
 import { configPathFor, type JsonObject, type JsonValue, type SesamProject } from '../sesam/project';
 import { formatProblem, type Problem } from '../validate/problem';
 import { writeBackup } from './backup';
-import type { NodeClient, NodeValidationError } from './client';
+import { nodeZipOptions, type NodeClient, type NodeValidationError } from './client';
 import { diffConfig, type ConfigDiff } from './diff';
 import { NodeTimeoutError } from './errors';
 import { readDefinitionMap } from './manifest';
@@ -107,7 +107,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   const [previousZip, previousEnv] = [await client.getConfigZip(), await client.getEnv()];
   const backup = writeBackup(options.backupRoot, client.host, client.baseUrl, profile, previousZip, previousEnv);
   progress(`backup ${backup.reused ? 'unchanged, kept' : 'written'}: ${backup.dir}`);
-  const remote = readConfigZip(previousZip, 'the node config').map((e) => e.entity);
+  const remote = readConfigZip(previousZip, 'the node config', nodeZipOptions(client)).map((e) => e.entity);
   const diff = diffConfig(localEntities(project), remote, { profile, local: env, remote: previousEnv });
 
   progress(`PUT /api/env (${Object.keys(env).length} variables from ${profile}-env.json)`);
