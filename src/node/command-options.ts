@@ -37,8 +37,8 @@ const profileName = (value: string) => {
 export function addNodeOptions(command: Command): Command {
   return command
     .argument('[dir]', 'the sesam-py project folder', 'generated')
-    .option('--node <url>', 'node URL (else $NODE, else .syncconfig); normalised to https://<host>/api')
-    .option('--jwt <token>', 'JWT for the node (else $JWT, else .syncconfig); never printed')
+    .option('--node <url>', 'node URL (else $NODE, else .syncconfig; always from the same place as the JWT); normalised to https://<host>/api')
+    .option('--jwt <token>', 'JWT for the node (give it with --node, or use $NODE/$JWT or .syncconfig); never printed')
     .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName))
     .option('--json', 'machine-readable result on stdout')
     .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(60).argParser(positiveNumber('--timeout')))
@@ -63,7 +63,8 @@ export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partia
     ...commandSeams.client,
     ...overrides,
   });
-  io.err(`node ${client.baseUrl} (node from ${credentials.nodeSource}, JWT from ${credentials.jwtSource})\n`);
+  io.err(`node ${client.baseUrl} (node URL and JWT from ${credentials.source})\n`);
+  if (client.baseUrl.startsWith('http://')) io.err('warning: the node URL uses http://: the JWT and the config travel unencrypted; use https://\n');
   return client;
 }
 

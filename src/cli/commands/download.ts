@@ -21,7 +21,7 @@ Exit codes: 0 done, 2 bad usage or no credentials, 3 node unreachable, bad JWT o
 
 Examples:
   $ sesamflow download --out node-config         snapshot the test node into node-config/
-  $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE"`,
+  $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE" --jwt "$PROD_JWT"`,
     )
     .action(async (dir: string, options: NodeCommandOptions & { out?: string }) => {
       const target = options.out ?? dir;
