@@ -7,15 +7,18 @@ import type { Io } from '../cli/io';
 import { NodeClient } from './client';
 import { resolveCredentials } from './credentials';
 
-export interface NodeCommandOptions {
+export interface ConnectionOptions {
   node?: string;
   jwt?: string;
-  profile: string;
   json?: boolean;
   timeout: number;
   retries: number;
   maxResponseMb: number;
   verbose?: boolean;
+}
+
+export interface NodeCommandOptions extends ConnectionOptions {
+  profile: string;
 }
 
 const positiveNumber = (name: string) => (value: string) => {
@@ -35,11 +38,18 @@ const profileName = (value: string) => {
 
 /** Adds the shared options; `--profile` defaults to test (sesam-py's default). */
 export function addNodeOptions(command: Command): Command {
+  return addConnectionOptions(
+    command
+      .argument('[dir]', 'the sesam-py project folder', 'generated')
+      .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName)),
+  );
+}
+
+/** How to reach the node: credentials, timeouts, retries, limits, logging. */
+export function addConnectionOptions(command: Command): Command {
   return command
-    .argument('[dir]', 'the sesam-py project folder', 'generated')
     .option('--node <url>', 'node URL (else $NODE, else .syncconfig; always from the same place as the JWT); normalised to https://<host>/api')
     .option('--jwt <token>', 'JWT for the node (give it with --node, or use $NODE/$JWT or .syncconfig); never printed')
-    .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName))
     .option('--json', 'machine-readable result on stdout')
     .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(60).argParser(positiveNumber('--timeout')))
     .addOption(new Option('--retries <n>', 'retries of a request after 429, 5xx, network errors or timeouts').default(3).argParser(nonNegativeInt))
@@ -48,7 +58,7 @@ export function addNodeOptions(command: Command): Command {
 }
 
 /** Credentials from flags, env, .syncconfig; then a client whose request log goes to stderr with --verbose. */
-export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
+export function clientFor(options: ConnectionOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
   const credentials = resolveCredentials({ flags: { node: options.node, jwt: options.jwt }, env: io.env, cwd: io.cwd });
   const client = new NodeClient({
     node: credentials.node,

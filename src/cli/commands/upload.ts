@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { problemsFound } from '../../errors';
 import { addNodeOptions, clientFor, commandSeams, resolveDir, type NodeCommandOptions } from '../../node/command-options';
 import { diffToJson, renderDiff, summaryLine } from '../../node/diff';
+import { restoreCommand } from '../../node/restore';
 import { countLevels, renderNodeErrors, upload } from '../../node/upload';
 import { validateFolder } from '../../validate/index';
 import { colors, printJson } from '../io';
@@ -40,14 +41,21 @@ pipe is "Deploying". When the node rejects the config its validation_errors are 
 _id (with the generated file and the definition that produced it), the previous env vars are
 put back, the backup is kept, and the exit code is 1.
 
+A failure after the env vars were sent never leaves the node half-updated silently: when the
+config PUT is refused (401, 4xx) the previous env vars are put back; when its effect is unknown
+(connection reset, timeout, 5xx after retries) the previous env vars and config are both put
+back from the backup. The message says which happened — or, if putting back failed too, what
+the node has now and the \`sesamflow restore <backup>\` command to run. Backups are private
+(folders 0700, files 0600).
+
 Secrets: each variable SESAMFLOW_SECRET_<SYSTEM>__<NAME> is sent to POST
 /api/systems/<system>/secrets as <name> (upper case -> lower case, "_" -> "-", "__" separates),
 e.g. SESAMFLOW_SECRET_POWEROFFICE__POWEROFFICE_CLIENT_KEY -> system poweroffice, secret
 poweroffice-client-key. Values are only read from the environment and never printed.
 
 Exit codes: 0 uploaded and deployed, 1 invalid config, rejected by the node or accepted with
-errors, 2 bad usage, missing profile or credentials, 3 node unreachable, bad JWT, node error or
-deploy timeout.
+errors, 2 bad usage, missing profile or credentials, 3 node unreachable, bad JWT, node error,
+a failed step (see the message for the node's state) or deploy timeout.
 
 Examples:
   $ sesamflow upload --dry-run                   show what would change on the test node
@@ -78,6 +86,7 @@ Examples:
         deployTimeoutMs: options.deployTimeout * 1000,
         ...(commandSeams.sleep ? { sleep: commandSeams.sleep } : {}),
         progress: (line) => io.err(`${line}\n`),
+        cwd: io.cwd,
       });
       if (options.json) printJson(io, { ...result, diff: diffToJson(result.diff) });
       const counts = countLevels(result.nodeErrors);
@@ -94,7 +103,9 @@ Examples:
           if (!options.json) io.out(renderNodeErrors(result.nodeErrors));
           throw problemsFound(`the node rejected the config: ${counts.errors} error(s), ${counts.warnings} warning(s); nothing was deployed`, [
             ...backupNote,
-            result.envRestored ? 'the previous env vars were put back' : 'WARNING: the env vars of the profile are on the node; restore env.json from the backup',
+            result.envRestored
+              ? 'the previous env vars were put back: the node has its previous config and env vars'
+              : `WARNING: the env vars of ${options.profile}-env.json are on the node with its PREVIOUS config; putting the previous ones back failed (${result.restoreError}); restore by hand: ${restoreCommand(result.backupDir!, io.cwd)}`,
           ]);
         case 'uploaded-with-errors':
           if (!options.json) io.out(renderNodeErrors(result.nodeErrors));
