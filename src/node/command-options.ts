@@ -36,6 +36,10 @@ const profileName = (value: string) => {
   return value;
 };
 
+/** `--deploy-timeout <seconds>` of upload and restore. */
+export const deployTimeoutOption = () =>
+  new Option('--deploy-timeout <seconds>', 'how long to wait for pipes to leave "Deploying"').default(600).argParser(positiveNumber('--deploy-timeout'));
+
 /** Adds the shared options; `--profile` defaults to test (sesam-py's default). */
 export function addNodeOptions(command: Command): Command {
   return addConnectionOptions(

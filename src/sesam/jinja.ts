@@ -603,32 +603,28 @@ class Parser {
     });
   }
 
-  private or(): Expr {
-    let left = this.and();
-    while (this.isName('or')) {
+  /** `a or b` / `a and b`: short-circuit, the deciding operand is the value (Python). */
+  private logical(keyword: 'or' | 'and', operand: () => Expr): Expr {
+    let left = operand();
+    while (this.isName(keyword)) {
       this.i++;
       const a = left;
-      const b = this.and();
+      const b = operand();
+      const stopWhen = keyword === 'or';
       left = (v) => {
         const x = a(v);
-        return truthy(x) ? x : b(v);
+        return truthy(x) === stopWhen ? x : b(v);
       };
     }
     return left;
   }
 
+  private or(): Expr {
+    return this.logical('or', () => this.and());
+  }
+
   private and(): Expr {
-    let left = this.not();
-    while (this.isName('and')) {
-      this.i++;
-      const a = left;
-      const b = this.not();
-      left = (v) => {
-        const x = a(v);
-        return truthy(x) ? b(v) : x;
-      };
-    }
-    return left;
+    return this.logical('and', () => this.not());
   }
 
   private not(): Expr {

@@ -3,22 +3,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commandSeams } from '../../src/node/command-options';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/sesam/project';
 import { startFakeNode, type FakeNode } from './fake-node';
-import { cleanupTemp, collect, enrich, metadata, run, system, tempDir, testEnv, writeProject } from './helpers';
+import { cleanupTemp, collect, enrich, metadata, run, system, tempDir, testEnv, writeProject, useInstantSleeps } from './helpers';
 
 let node: FakeNode;
 let cwd: string;
 let env: Record<string, string>;
 
-beforeAll(() => {
-  commandSeams.client = { sleep: async () => {}, random: () => 0 };
-});
-afterAll(() => {
-  commandSeams.client = {};
-});
+useInstantSleeps();
 beforeEach(async () => {
   node = await startFakeNode({ config: [metadata, system, collect, enrich], env: testEnv });
   cwd = tempDir();

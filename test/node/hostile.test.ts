@@ -1,26 +1,18 @@
 // The node client against a hostile or broken node: oversized bodies, zip bombs, redirects,
 // echoed credentials and garbage. Every failure is exit 3 with a message, never an internal error.
 import { zipSync } from 'fflate';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../src/node/client';
-import { commandSeams } from '../../src/node/command-options';
 import { NodeLimitError, NodeRedirectError } from '../../src/node/errors';
 import { startFakeNode, type FakeNode } from './fake-node';
-import { cleanupTemp, metadata, run, tempDir, writeProject } from './helpers';
+import { cleanupTemp, metadata, run, tempDir, writeProject, useInstantSleeps } from './helpers';
 
 let node: FakeNode;
 let other: FakeNode;
 let cwd: string;
 let env: Record<string, string>;
 
-beforeAll(() => {
-  commandSeams.client = { sleep: async () => {}, random: () => 0 };
-  commandSeams.sleep = async () => {};
-});
-afterAll(() => {
-  commandSeams.client = {};
-  delete commandSeams.sleep;
-});
+useInstantSleeps();
 beforeEach(async () => {
   node = await startFakeNode({ config: [metadata, { _id: 'p', type: 'pipe', source: { type: 'embedded', entities: [] } }], env: { 'node-env': 'old' } });
   other = await startFakeNode({ jwt: node.jwt });

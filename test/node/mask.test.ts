@@ -1,11 +1,10 @@
 // One masking policy for every command that prints config or env: diff, status --diff, errors.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commandSeams } from '../../src/node/command-options';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MASK, maskEnv, maskJson, maskJsonText, maskText } from '../../src/node/mask';
 import { formatJson } from '../../src/sesam/format';
 import type { JsonObject } from '../../src/sesam/project';
 import { startFakeNode, type FakeNode } from './fake-node';
-import { cleanupTemp, collect, metadata, run, system, tempDir, writeProject } from './helpers';
+import { cleanupTemp, collect, metadata, run, system, tempDir, writeProject, useInstantSleeps } from './helpers';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 /** Every literal secret planted below; none may appear in any output. */
@@ -67,12 +66,7 @@ describe('commands print no secrets', () => {
   let node: FakeNode;
   let cwd: string;
   let env: Record<string, string>;
-  beforeAll(() => {
-    commandSeams.client = { sleep: async () => {}, random: () => 0 };
-  });
-  afterAll(() => {
-    commandSeams.client = {};
-  });
+  useInstantSleeps();
   beforeEach(async () => {
     node = await startFakeNode({ config: [metadata, nodeSystem, collect], env: nodeEnv });
     cwd = tempDir();

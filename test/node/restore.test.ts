@@ -2,11 +2,10 @@
 // backup back. Failure injection against the local fake node.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commandSeams } from '../../src/node/command-options';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/sesam/project';
 import { startFakeNode, type FakeNode, type ScriptedReply } from './fake-node';
-import { cleanupTemp, collect, enrich, metadata, run, system, tempDir, testEnv, writeProject } from './helpers';
+import { cleanupTemp, collect, enrich, metadata, run, system, tempDir, testEnv, writeProject, useInstantSleeps } from './helpers';
 
 const previousPipe: JsonObject = { _id: 'legacy-pipe', type: 'pipe', source: { type: 'embedded', entities: [] } };
 const previousEnv: JsonObject = { 'node-env': 'old', 'db-password': 'old-secret' };
@@ -15,14 +14,7 @@ let node: FakeNode;
 let cwd: string;
 let env: Record<string, string>;
 
-beforeAll(() => {
-  commandSeams.client = { sleep: async () => {}, random: () => 0 };
-  commandSeams.sleep = async () => {};
-});
-afterAll(() => {
-  commandSeams.client = {};
-  delete commandSeams.sleep;
-});
+useInstantSleeps();
 beforeEach(async () => {
   node = await startFakeNode({ config: structuredClone(previousConfig), env: structuredClone(previousEnv) });
   cwd = tempDir();

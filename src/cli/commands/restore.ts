@@ -1,7 +1,6 @@
 // `sesamflow restore <backup-dir>`: put a node back to a backup that upload (or restore) wrote.
 import path from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
-import { addConnectionOptions, clientFor, commandSeams, type ConnectionOptions } from '../../node/command-options';
+import { addConnectionOptions, clientFor, commandSeams, deployTimeoutOption, type ConnectionOptions } from '../../node/command-options';
 import { diffToJson, renderDiff, summaryLine } from '../../node/diff';
 import { restore } from '../../node/restore';
 import { colors, printJson } from '../io';
@@ -14,12 +13,6 @@ interface RestoreCommandOptions extends ConnectionOptions {
   backupDir: string;
 }
 
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('--deploy-timeout must be a positive number of seconds');
-  return n;
-};
-
 export const register: RegisterCommand = (program, io) => {
   addConnectionOptions(
     program
@@ -29,7 +22,7 @@ export const register: RegisterCommand = (program, io) => {
   )
     .option('--dry-run', 'print what the restore would change (the diff) and send nothing')
     .option('--any-node', 'restore to this node even though the backup was taken from another one')
-    .addOption(new Option('--deploy-timeout <seconds>', 'how long to wait for pipes to leave "Deploying"').default(600).argParser(seconds))
+    .addOption(deployTimeoutOption())
     .option('--backup-dir <dir>', "where the node's current state is backed up before the restore", '.sesamflow-backup')
     .addHelpText(
       'after',

@@ -1,8 +1,7 @@
 // `sesamflow upload [DIR]`: validate, back up, PUT env and config, wait for the deploy (DESIGN §8).
 import path from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
 import { problemsFound } from '../../errors';
-import { addNodeOptions, clientFor, commandSeams, resolveDir, type NodeCommandOptions } from '../../node/command-options';
+import { addNodeOptions, clientFor, commandSeams, deployTimeoutOption, resolveDir, type NodeCommandOptions } from '../../node/command-options';
 import { diffToJson, renderDiff, summaryLine } from '../../node/diff';
 import { restoreCommand } from '../../node/restore';
 import { countLevels, renderNodeErrors, upload } from '../../node/upload';
@@ -18,17 +17,11 @@ interface UploadCommandOptions extends NodeCommandOptions {
   backupDir: string;
 }
 
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('--deploy-timeout must be a positive number of seconds');
-  return n;
-};
-
 export const register: RegisterCommand = (program, io) => {
   addNodeOptions(program.command('upload').description('validate DIR, back up the node, then replace its env vars and config and wait for the deploy'))
     .option('--dry-run', 'print what would change (the diff) and send nothing')
     .option('--force', 'PUT /api/config?force=true: the node applies the config best-effort despite config errors')
-    .addOption(new Option('--deploy-timeout <seconds>', 'how long to wait for pipes to leave "Deploying"').default(600).argParser(seconds))
+    .addOption(deployTimeoutOption())
     .option('--no-secrets', 'do not upload SESAMFLOW_SECRET_* variables')
     .option('--backup-dir <dir>', 'where backups of the node config are kept', '.sesamflow-backup')
     .addHelpText(
