@@ -35,6 +35,7 @@ Examples:
   $ sesamflow graph --format mermaid     the pipe graph
   $ sesamflow diff --fail                what an upload would change on the node (exit 1 if anything)
   $ sesamflow upload --profile test      validate, back up, upload and wait for the deploy
+  $ sesamflow restore .sesamflow-backup/<host>/<NNNN>-<hash>   put a node back to a backup
 
 Every command has --help with more examples.`,
   );

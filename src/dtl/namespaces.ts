@@ -3,6 +3,7 @@
 // apply-ns / strip-ns rewrites (the same rewrite the pipe option add_namespaces performs).
 import { idPart, nsPart, type NiSettings } from './path';
 import { isDict, type Dict, type Value } from './values';
+import { wildcardTest } from './wildcard';
 
 /** Name a namespace-aware add/default writes to. `_`/`$` names are never prefixed. */
 export function qualifyPropertyName(name: string, ni: NiSettings): string {
@@ -13,8 +14,6 @@ export function qualifyPropertyName(name: string, ni: NiSettings): string {
   return `${ni.property}:${name}`;
 }
 
-const escapeRe = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-const wildcardSource = (pattern: string) => escapeRe(pattern).replace(/\*/g, '.*').replace(/\?/g, '.');
 
 export type KeyMatcher = (key: string) => boolean;
 const matcherCache = new Map<string, KeyMatcher>();
@@ -28,22 +27,18 @@ export function wildcardMatcher(pattern: string, ni?: NiSettings): KeyMatcher {
   if (pattern === '*') matcher = () => true;
   else if (!ni?.enabled || pattern.startsWith('::')) {
     const literal = ni?.enabled ? pattern.slice(2) : pattern;
-    if (!/[*?]/.test(literal)) matcher = (k) => k === literal;
-    else {
-      const re = new RegExp(`^${wildcardSource(literal)}$`, 's');
-      matcher = (k) => re.test(k);
-    }
+    matcher = wildcardTest(literal);
   } else {
     const qualified = pattern.startsWith(':') ? `${ni.property}${pattern}` : pattern;
     const i = qualified.lastIndexOf(':');
     if (i < 0) {
       // Unqualified: match the identifier part in any namespace.
-      const re = new RegExp(`^${wildcardSource(qualified)}$`, 's');
-      matcher = (k) => re.test(idPart(k));
+      const test = wildcardTest(qualified);
+      matcher = (k) => test(idPart(k));
     } else {
-      const nsRe = new RegExp(`^${wildcardSource(qualified.slice(0, i))}$`, 's');
-      const idRe = new RegExp(`^${wildcardSource(qualified.slice(i + 1))}$`, 's');
-      matcher = (k) => k.includes(':') && nsRe.test(nsPart(k)) && idRe.test(idPart(k));
+      const nsTest = wildcardTest(qualified.slice(0, i));
+      const idTest = wildcardTest(qualified.slice(i + 1));
+      matcher = (k) => k.includes(':') && nsTest(nsPart(k)) && idTest(idPart(k));
     }
   }
   if (matcherCache.size > 5000) matcherCache.clear();

@@ -1,8 +1,14 @@
-// A small client of the Sesam node REST API (reference/sesam-platform.md §4). Library code: it
-// never prints; an injectable logger sees method, URL, status and duration — never headers,
-// bodies, the JWT or secret values. Uses Node 20's built-in fetch.
+// A small client of the Sesam node REST API. Library code: it never prints; an injectable
+// logger sees method, URL, status and duration — never headers, bodies, the JWT or secret
+// values. Uses Node 20's built-in fetch. A node's answers are untrusted: bodies are read up to
+// a size limit, JSON up to a nesting depth, redirects are not followed for writes or to other
+// origins, and every message quoted from the node is masked (mask.ts).
+import { inputError } from '../errors';
 import type { JsonObject, JsonValue } from '../sesam/project';
-import { NodeApiError, NodeAuthError, NodeNetworkError, NodeTimeoutError } from './errors';
+import { parseUntrustedJson } from '../sesam/untrusted-json';
+import { DEFAULT_MAX_BYTES, formatMiB } from '../sesam/zip';
+import { NodeApiError, NodeAuthError, NodeLimitError, NodeNetworkError, NodeRedirectError, NodeTimeoutError } from './errors';
+import { maskText } from './mask';
 
 export interface NodeRequestLog {
   method: string;
@@ -35,6 +41,8 @@ export interface NodeClientOptions {
   random?: () => number;
   logger?: (entry: NodeRequestLog) => void;
   fetch?: typeof globalThis.fetch;
+  /** Largest response body, and largest unzipped config, in bytes. Default 64 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** One item of `validation_errors` in a PUT /config response (swagger `PipeConfigError` inside). */
@@ -62,12 +70,25 @@ export interface NodePipe {
   config?: { original?: JsonObject; effective?: JsonObject };
 }
 
-/** sesam-py's normalisation: drop `"`, add `https://` when there is no scheme, add `/api` when missing. */
+/**
+ * sesam-py's normalisation: drop `"`, add `https://` when there is no scheme, add `/api` when
+ * missing. Only http and https are accepted; a host that merely begins with "http"
+ * (`httpd-node.example`) gets `https://` like any other.
+ */
 export function normaliseNodeUrl(node: string): string {
   // Trailing slashes are dropped first so `https://host/` does not become `https://host//api`.
   let url = node.replaceAll('"', '').trim().replace(/\/+$/, '');
-  if (!url.startsWith('http')) url = `https://${url}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (scheme === undefined) url = `https://${url}`;
+  else if (!/^https?$/i.test(scheme)) throw inputError(`node URL ${JSON.stringify(maskText(node))}: only https:// (or http://) node URLs are supported`);
   if (!url.endsWith('/api')) url = `${url}/api`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw inputError(`node URL ${JSON.stringify(maskText(node))} is not a valid URL`);
+  }
+  if (parsed.username || parsed.password) throw inputError('the node URL must not contain a user name or password; give the JWT with --jwt, JWT or .syncconfig');
   return url;
 }
 
@@ -108,6 +129,8 @@ export class NodeClient {
   private readonly random: () => number;
   private readonly logger: (entry: NodeRequestLog) => void;
   private readonly fetchImpl: typeof globalThis.fetch;
+  /** Largest response body and unzipped config. */
+  readonly maxResponseBytes: number;
 
   constructor(options: NodeClientOptions) {
     this.baseUrl = normaliseNodeUrl(options.node);
@@ -120,6 +143,7 @@ export class NodeClient {
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? (() => {});
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
   }
 
   /** `host[:port]` of the node, for backup folder names and messages. */
@@ -155,7 +179,7 @@ export class NodeClient {
       passStatus: [400],
     });
     const body = parseJsonOrUndefined(response.bytes);
-    const validationErrors = isObject(body) && Array.isArray(body.validation_errors) ? (body.validation_errors as NodeValidationError[]) : undefined;
+    const validationErrors = isObject(body) && Array.isArray(body.validation_errors) ? body.validation_errors.filter(isObject).map(validationError) : undefined;
     if (response.status === 400 && validationErrors === undefined) {
       // A 400 without the documented shape is a plain API error.
       throw new NodeApiError(400, 'PUT', this.url('/config', { force: String(Boolean(options.force)) }), this.messageOf(response.bytes), body);
@@ -196,11 +220,50 @@ export class NodeClient {
   private async json(spec: RequestSpec): Promise<unknown> {
     const response = await this.send({ accept: 'application/json', ...spec });
     const text = new TextDecoder().decode(response.bytes);
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new NodeApiError(response.status, spec.method, this.url(spec.path, spec.query), `expected JSON, got ${JSON.stringify(text.slice(0, 120))}`);
+    const parsed = parseUntrustedJson(text);
+    if ('value' in parsed) return parsed.value;
+    const shown = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    throw new NodeApiError(response.status, spec.method, this.url(spec.path, spec.query), `expected JSON (${parsed.error}), got ${JSON.stringify(this.mask(shown))}`);
+  }
+
+  /** Masks secrets (the JWT above all) in text quoted from the node. */
+  private mask(text: string): string {
+    return maskText(text, this.jwt ? [this.jwt] : []);
+  }
+
+  /**
+   * The body, read as it arrives and abandoned past the limit (a declared Content-Length over
+   * the limit is refused before reading).
+   */
+  private async readBody(res: Response, what: string): Promise<Uint8Array> {
+    const limit = this.maxResponseBytes;
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    const tooLarge = () => new NodeLimitError(`the node's answer to ${what}`, `larger than ${formatMiB(limit)}`);
+    if (Number.isFinite(declared) && declared > limit) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
     }
+    if (!res.body) return new Uint8Array(0);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return bytes;
   }
 
   private url(path: string, query?: Record<string, string>): string {
@@ -216,6 +279,7 @@ export class NodeClient {
     };
     if (spec.contentType) headers['Content-Type'] = spec.contentType;
 
+    const shownUrl = maskText(url);
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.maxAttempts;
       const started = performance.now();
@@ -223,50 +287,75 @@ export class NodeClient {
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       let response: RawResponse;
       try {
-        const res = await this.fetchImpl(url, { method: spec.method, headers, body: spec.body, signal: controller.signal });
+        // A fresh copy of the body per attempt: fetch may detach the buffer it was given.
+        const body = spec.body instanceof Uint8Array ? spec.body.slice() : spec.body;
+        const res = await this.fetchWithRedirects(url, { method: spec.method, headers, body, signal: controller.signal }, spec.method);
         // The body is read under the same timer: a node that stalls mid-body also times out.
-        const bytes = new Uint8Array(await res.arrayBuffer());
+        const bytes = await this.readBody(res, `${spec.method} ${shownUrl}`);
         response = { status: res.status, bytes, contentType: res.headers.get('content-type') ?? '' };
         const retryAfter = res.headers.get('retry-after');
         clearTimeout(timer);
         const ms = Math.round(performance.now() - started);
         if (res.status >= 200 && res.status < 300) {
-          this.logger({ method: spec.method, url, status: res.status, ms, attempt, outcome: 'ok' });
+          this.logger({ method: spec.method, url: shownUrl, status: res.status, ms, attempt, outcome: 'ok' });
           return response;
         }
         if (res.status === 401 || res.status === 403) {
-          this.logger({ method: spec.method, url, status: res.status, ms, attempt, outcome: 'error', reason: `HTTP ${res.status}` });
-          throw new NodeAuthError(res.status, spec.method, url, this.messageOf(bytes));
+          this.logger({ method: spec.method, url: shownUrl, status: res.status, ms, attempt, outcome: 'error', reason: `HTTP ${res.status}` });
+          throw new NodeAuthError(res.status, spec.method, shownUrl, this.messageOf(bytes));
         }
         if (RETRYABLE(res.status) && !last) {
-          this.logger({ method: spec.method, url, status: res.status, ms, attempt, outcome: 'retry', reason: `HTTP ${res.status}` });
+          this.logger({ method: spec.method, url: shownUrl, status: res.status, ms, attempt, outcome: 'retry', reason: `HTTP ${res.status}` });
           await this.sleep(this.delayFor(attempt, retryAfter));
           continue;
         }
         if (spec.passStatus?.includes(res.status)) {
-          this.logger({ method: spec.method, url, status: res.status, ms, attempt, outcome: 'ok' });
+          this.logger({ method: spec.method, url: shownUrl, status: res.status, ms, attempt, outcome: 'ok' });
           return response;
         }
-        this.logger({ method: spec.method, url, status: res.status, ms, attempt, outcome: 'error', reason: `HTTP ${res.status}` });
-        throw new NodeApiError(res.status, spec.method, url, this.messageOf(bytes), parseJsonOrUndefined(bytes));
+        this.logger({ method: spec.method, url: shownUrl, status: res.status, ms, attempt, outcome: 'error', reason: `HTTP ${res.status}` });
+        throw new NodeApiError(res.status, spec.method, shownUrl, this.messageOf(bytes));
       } catch (error) {
         clearTimeout(timer);
-        if (error instanceof NodeAuthError || error instanceof NodeApiError) throw error;
+        if (error instanceof NodeAuthError || error instanceof NodeApiError || error instanceof NodeLimitError || error instanceof NodeRedirectError) throw error;
         const ms = Math.round(performance.now() - started);
         const timedOut = controller.signal.aborted;
         const reason = timedOut ? 'timeout' : networkReason(error);
-        this.logger({ method: spec.method, url, ms, attempt, outcome: last ? 'error' : 'retry', reason });
+        this.logger({ method: spec.method, url: shownUrl, ms, attempt, outcome: last ? 'error' : 'retry', reason: this.mask(reason) });
         if (!last) {
           await this.sleep(this.delayFor(attempt, null));
           continue;
         }
         if (timedOut) {
-          throw new NodeTimeoutError(`${spec.method} ${url}`, this.timeoutMs, [
+          throw new NodeTimeoutError(`${spec.method} ${shownUrl}`, this.timeoutMs, [
             `gave up after ${attempt} attempt(s); raise --timeout or --retries if the node is slow`,
           ]);
         }
-        throw new NodeNetworkError(spec.method, url, reason);
+        throw new NodeNetworkError(spec.method, shownUrl, this.mask(reason));
       }
+    }
+  }
+
+  /**
+   * fetch without automatic redirects: a 3xx to the same origin is followed for GET (at most 3
+   * hops); anything else (a write, another scheme/host/port) is an error and nothing is sent on.
+   */
+  private async fetchWithRedirects(url: string, init: RequestInit, method: string): Promise<Response> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const res = await this.fetchImpl(current, { ...init, redirect: 'manual' });
+      if (res.status < 300 || res.status > 399 || res.status === 304) return res;
+      await res.body?.cancel().catch(() => undefined);
+      const header = res.headers.get('location') ?? '';
+      let target: URL | undefined;
+      try {
+        target = new URL(header, current);
+      } catch {
+        target = undefined;
+      }
+      const sameOrigin = target !== undefined && target.origin === new URL(current).origin;
+      if (method !== 'GET' || !sameOrigin || hop >= 3) throw new NodeRedirectError(res.status, method, maskText(url), maskText(target?.href ?? header));
+      current = target!.href;
     }
   }
 
@@ -287,8 +376,8 @@ export class NodeClient {
       const field = ['message', 'detail', 'title', 'error'].map((k) => body[k]).find((v) => typeof v === 'string' && v !== '');
       if (typeof field === 'string') message = field;
     }
-    if (this.jwt) message = message.split(this.jwt).join('***');
-    return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+    message = message.length > 500 ? `${message.slice(0, 500)}…` : message;
+    return this.mask(message);
   }
 
   private expectObject(body: unknown, what: string): JsonObject {
@@ -302,15 +391,28 @@ export class NodeClient {
   }
 }
 
+/** How a config zip from this node is read: its size limit, failures as node errors (exit 3). */
+export const nodeZipOptions = (client: NodeClient) => ({ kind: 'node' as const, maxBytes: client.maxResponseBytes });
+
+/** One validation_errors item, kept to the documented shape (a node may send anything). */
+function validationError(item: JsonObject): NodeValidationError {
+  const out: NodeValidationError = {};
+  if (isObject(item['posted-config'])) out['posted-config'] = item['posted-config'];
+  if (Array.isArray(item['config-errors']))
+    out['config-errors'] = item['config-errors'].filter(isObject).map((e) => ({
+      level: typeof e.level === 'string' ? e.level : 'error',
+      msg: maskText(typeof e.msg === 'string' ? e.msg : JSON.stringify(e.msg ?? '')),
+      ...(e.elements !== undefined ? { elements: maskText(String(e.elements)) } : {}),
+    }));
+  return out;
+}
+
 export const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseJsonOrUndefined(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
+  const parsed = parseUntrustedJson(new TextDecoder().decode(bytes));
+  return 'value' in parsed ? parsed.value : undefined;
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

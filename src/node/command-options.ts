@@ -7,19 +7,23 @@ import type { Io } from '../cli/io';
 import { NodeClient } from './client';
 import { resolveCredentials } from './credentials';
 
-export interface NodeCommandOptions {
+export interface ConnectionOptions {
   node?: string;
   jwt?: string;
-  profile: string;
   json?: boolean;
   timeout: number;
   retries: number;
+  maxResponseMb: number;
   verbose?: boolean;
+}
+
+export interface NodeCommandOptions extends ConnectionOptions {
+  profile: string;
 }
 
 const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number${name === '--max-response-mb' ? '' : ' of seconds'}`);
   return n;
 };
 const nonNegativeInt = (value: string) => {
@@ -32,27 +36,40 @@ const profileName = (value: string) => {
   return value;
 };
 
+/** `--deploy-timeout <seconds>` of upload and restore. */
+export const deployTimeoutOption = () =>
+  new Option('--deploy-timeout <seconds>', 'how long to wait for pipes to leave "Deploying"').default(600).argParser(positiveNumber('--deploy-timeout'));
+
 /** Adds the shared options; `--profile` defaults to test (sesam-py's default). */
 export function addNodeOptions(command: Command): Command {
+  return addConnectionOptions(
+    command
+      .argument('[dir]', 'the sesam-py project folder', 'generated')
+      .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName)),
+  );
+}
+
+/** How to reach the node: credentials, timeouts, retries, limits, logging. */
+export function addConnectionOptions(command: Command): Command {
   return command
-    .argument('[dir]', 'the sesam-py project folder', 'generated')
-    .option('--node <url>', 'node URL (else $NODE, else .syncconfig); normalised to https://<host>/api')
-    .option('--jwt <token>', 'JWT for the node (else $JWT, else .syncconfig); never printed')
-    .addOption(new Option('--profile <name>', 'env profile: <dir>/<profile>-env.json').default('test').argParser(profileName))
+    .option('--node <url>', 'node URL (else $NODE, else .syncconfig; always from the same place as the JWT); normalised to https://<host>/api')
+    .option('--jwt <token>', 'JWT for the node (give it with --node, or use $NODE/$JWT or .syncconfig); never printed')
     .option('--json', 'machine-readable result on stdout')
     .addOption(new Option('--timeout <seconds>', 'timeout of each request').default(60).argParser(positiveNumber('--timeout')))
     .addOption(new Option('--retries <n>', 'retries of a request after 429, 5xx, network errors or timeouts').default(3).argParser(nonNegativeInt))
+    .addOption(new Option('--max-response-mb <n>', 'largest answer (and unzipped config) accepted from the node, in MiB').default(64).argParser(positiveNumber('--max-response-mb')))
     .option('--verbose', 'log every request (method, URL, status, time) on stderr');
 }
 
 /** Credentials from flags, env, .syncconfig; then a client whose request log goes to stderr with --verbose. */
-export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
+export function clientFor(options: ConnectionOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
   const credentials = resolveCredentials({ flags: { node: options.node, jwt: options.jwt }, env: io.env, cwd: io.cwd });
   const client = new NodeClient({
     node: credentials.node,
     jwt: credentials.jwt,
     timeoutMs: options.timeout * 1000,
     maxAttempts: options.retries + 1,
+    maxResponseBytes: Math.round(options.maxResponseMb * 1024 * 1024),
     logger: (entry) => {
       if (options.verbose || entry.outcome === 'retry')
         io.err(`${entry.outcome === 'retry' ? 'retrying after ' : ''}${entry.method} ${entry.url} -> ${entry.status ?? entry.reason ?? '?'} (${entry.ms} ms, attempt ${entry.attempt})\n`);
@@ -60,7 +77,8 @@ export function clientFor(options: NodeCommandOptions, io: Io, overrides: Partia
     ...commandSeams.client,
     ...overrides,
   });
-  io.err(`node ${client.baseUrl} (node from ${credentials.nodeSource}, JWT from ${credentials.jwtSource})\n`);
+  io.err(`node ${client.baseUrl} (node URL and JWT from ${credentials.source})\n`);
+  if (client.baseUrl.startsWith('http://')) io.err('warning: the node URL uses http://: the JWT and the config travel unencrypted; use https://\n');
   return client;
 }
 

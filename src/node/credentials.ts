@@ -1,7 +1,8 @@
-// Where the node URL and JWT come from, in sesam-py's order (reference/sesam-platform.md §5.1):
-// flags, then the NODE / JWT environment variables, then a `.syncconfig` file in the working
-// folder or the nearest parent that has one. Each value is resolved on its own, so a JWT from
-// the environment can go with a node URL from `.syncconfig`.
+// Where the node URL and JWT come from, in sesam-py's order: flags, then the NODE / JWT
+// environment variables, then a `.syncconfig` file in the working folder or the nearest parent
+// that has one. Unlike sesam-py, both values come from the SAME source: the first source that
+// gives either must give both. Otherwise a `.syncconfig` planted in a parent folder could
+// supply the node while the JWT comes from the environment, and the JWT would go to that node.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../errors';
@@ -9,9 +10,8 @@ import { inputError } from '../errors';
 export interface Credentials {
   node: string;
   jwt: string;
-  /** Where each value came from, for the log line (never the JWT itself). */
-  nodeSource: string;
-  jwtSource: string;
+  /** Where both values came from, for the log line (never the JWT itself). */
+  source: string;
 }
 
 export interface CredentialSources {
@@ -23,32 +23,40 @@ export interface CredentialSources {
   syncConfigName?: string;
 }
 
-/** Resolves the node URL and JWT or throws an input error (exit 2) naming the three sources. */
+/** Resolves the node URL and JWT from one source, or throws an input error (exit 2) naming the three sources. */
 export function resolveCredentials(sources: CredentialSources): Credentials {
   const name = sources.syncConfigName ?? '.syncconfig';
+  const help = (found: string | undefined) => [
+    'give both from one of these (the first that has either is used):',
+    '  1. flags: --node datahub-xxxx.sesam.cloud --jwt <token>',
+    '  2. environment variables: NODE and JWT',
+    `  3. a ${name} file in ${sources.cwd} or a parent folder, with lines NODE="datahub-xxxx.sesam.cloud" and JWT="<token>" (or a JSON object {"node": ..., "jwt": ...})`,
+    found ? `(${found} was found)` : `(no ${name} file was found)`,
+  ];
+  const candidates: { label: string; node?: string | undefined; jwt?: string | undefined; file?: string }[] = [
+    { label: 'the --node and --jwt flags', node: sources.flags.node, jwt: sources.flags.jwt },
+    { label: 'the NODE and JWT environment variables', node: sources.env.NODE, jwt: sources.env.JWT },
+  ];
   const found = findSyncConfig(sources.cwd, name);
-  const fileValues = found ? parseSyncConfig(readFileSync(found, 'utf8'), found) : {};
-  const pick = (flag: string | undefined, envName: string, key: string): [string, string] | undefined => {
-    // Empty strings count as unset: an empty `JWT=` in CI should not shadow the file.
-    if (nonEmpty(flag)) return [flag, `--${key}`];
-    if (nonEmpty(sources.env[envName])) return [sources.env[envName]!, `$${envName}`];
-    const fromFile = fileValues[key];
-    if (nonEmpty(fromFile)) return [fromFile, found!];
-    return undefined;
-  };
-  const node = pick(sources.flags.node, 'NODE', 'node');
-  const jwt = pick(sources.flags.jwt, 'JWT', 'jwt');
-  const missing = [!node && 'node URL', !jwt && 'JWT'].filter(Boolean).join(' and ');
-  if (!node || !jwt) {
-    throw inputError(`no Sesam ${missing} given`, [
-      'give them in one of these ways (first found wins, per value):',
-      '  1. flags: --node datahub-xxxx.sesam.cloud --jwt <token>',
-      '  2. environment variables: NODE and JWT',
-      `  3. a ${name} file in ${sources.cwd} or a parent folder, with lines NODE="datahub-xxxx.sesam.cloud" and JWT="<token>" (or a JSON object {"node": ..., "jwt": ...})`,
-      found ? `(${found} was read but has no ${missing})` : `(no ${name} file was found)`,
-    ]);
+  if (found) {
+    const values = parseSyncConfig(readFileSync(found, 'utf8'), found);
+    candidates.push({ label: found, node: values.node, jwt: values.jwt, file: found });
   }
-  return { node: node[0], jwt: jwt[0], nodeSource: node[1], jwtSource: jwt[1] };
+  for (const candidate of candidates) {
+    // Empty strings count as unset: an empty `JWT=` in CI should not shadow the file.
+    const node = nonEmpty(candidate.node) ? candidate.node : undefined;
+    const jwt = nonEmpty(candidate.jwt) ? candidate.jwt : undefined;
+    if (node === undefined && jwt === undefined) continue;
+    if (node === undefined || jwt === undefined) {
+      const [has, lacks] = node === undefined ? ['a JWT', 'a node URL'] : ['a node URL', 'a JWT'];
+      throw inputError(`${candidate.label}: ${has} is given but not ${lacks}; the node URL and the JWT must come from the same place`, [
+        'sesamflow never combines a node URL from one place with a JWT from another, so a JWT is only sent to the node named beside it',
+        ...help(found),
+      ]);
+    }
+    return { node, jwt, source: candidate.file ?? candidate.label.replace(/^the /, '') };
+  }
+  throw inputError('no Sesam node URL and JWT given', help(found));
 }
 
 /** The first `name` file in `cwd` or one of its parents, or undefined. */

@@ -2,12 +2,13 @@
 // original config (GET /api/config), plus the env vars of the chosen profile against GET
 // /api/env. Compared as JSON values (key order and layout ignored). Rendered as an aws-cdk style
 // tree (anchors.md lesson 9): `[+]` added, `[~]` changed, `[-]` removed, with a path tree down
-// to each changed leaf. Secret-looking values are masked before they enter the result, so
-// neither the text nor the --json output can leak them.
+// to each changed leaf. Secret-looking values are masked (mask.ts) before they enter the
+// result, so neither the text nor the --json output can leak them.
 import { diffArrays } from 'diff';
 import type { Colors } from '../cli/io';
 import type { JsonObject, JsonValue } from '../sesam/project';
 import { isObject } from './client';
+import { maskAt, maskEnvValue } from './mask';
 
 export type EntityKind = 'metadata' | 'system' | 'pipe';
 export type ChangeOp = 'added' | 'removed' | 'changed';
@@ -35,7 +36,7 @@ export interface EnvChange {
   change: ChangeOp;
   before?: JsonValue;
   after?: JsonValue;
-  /** True when the values were replaced by `MASK` because the name looks secret. */
+  /** True when (part of) the values were replaced by `MASK`: a secret-looking name or value. */
   masked: boolean;
 }
 
@@ -52,7 +53,7 @@ export interface LocalEntity {
   entity: JsonObject;
 }
 
-export const MASK = '******';
+export { MASK } from './mask';
 
 const KIND_ORDER: Record<EntityKind, number> = { metadata: 0, system: 1, pipe: 2 };
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -220,36 +221,14 @@ function align(removed: JsonValue[], added: JsonValue[]): { r?: number; a?: numb
   return steps.reverse();
 }
 
-// ---- masking ---------------------------------------------------------------------------------
-
-/** Config keys whose literal values must not be shown (references like `$SECRET(x)` are shown). */
-const SECRET_CONFIG_KEY = /secret|passw|token|api[-_]?key|client[-_]?key|private[-_]?key|credential|jwt|authorization|cookie/i;
-/** Env var names are masked more eagerly: any `key` or `auth` in the name. */
-const SECRET_ENV_NAME = /secret|passw|pwd|token|key|credential|jwt|auth|cookie|private|cert/i;
-const JWT_LIKE = /^(?:bearer\s+)?eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/i;
-const REFERENCE = /\$(SECRET|ENV)\(/;
-
-function maskValue(key: string | undefined, value: JsonValue | undefined): JsonValue | undefined {
-  if (value === undefined || value === null) return value;
-  if (typeof value === 'string') {
-    if (REFERENCE.test(value)) return value;
-    if (JWT_LIKE.test(value)) return MASK;
-    return key !== undefined && SECRET_CONFIG_KEY.test(key) ? MASK : value;
-  }
-  if (Array.isArray(value)) return value.map((v) => maskValue(key, v)!);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(SECRET_CONFIG_KEY.test(key ?? '') ? key : k, v)!]));
-  return key !== undefined && SECRET_CONFIG_KEY.test(key) ? MASK : value;
-}
+// ---- masking (mask.ts) -----------------------------------------------------------------------
 
 function leaf(path: (string | number)[], op: ChangeOp, before: JsonValue | undefined, after: JsonValue | undefined): ValueChange {
-  const key = [...path].reverse().find((s): s is string => typeof s === 'string');
   const change: ValueChange = { path, op };
-  if (before !== undefined) change.before = maskValue(key, before)!;
-  if (after !== undefined) change.after = maskValue(key, after)!;
+  if (before !== undefined) change.before = maskAt(path, before);
+  if (after !== undefined) change.after = maskAt(path, after);
   return change;
 }
-
-export const looksSecretEnvName = (name: string): boolean => SECRET_ENV_NAME.test(name);
 
 function diffEnv(local: Record<string, JsonValue>, remote: Record<string, JsonValue>): EnvChange[] {
   const names = [...new Set([...Object.keys(local), ...Object.keys(remote)])].sort(byCodePoint);
@@ -258,11 +237,12 @@ function diffEnv(local: Record<string, JsonValue>, remote: Record<string, JsonVa
     const inLocal = Object.hasOwn(local, name);
     const inRemote = Object.hasOwn(remote, name);
     if (inLocal && inRemote && canonical(local[name]) === canonical(remote[name])) continue;
-    const masked = looksSecretEnvName(name) || [local[name], remote[name]].some((v) => typeof v === 'string' && JWT_LIKE.test(v));
-    const show = (v: JsonValue | undefined) => (masked ? MASK : v);
+    const before = inRemote ? maskEnvValue(name, remote[name]!) : undefined;
+    const after = inLocal ? maskEnvValue(name, local[name]!) : undefined;
+    const masked = (inRemote && canonical(before) !== canonical(remote[name])) || (inLocal && canonical(after) !== canonical(local[name]));
     const change: EnvChange = { name, change: !inRemote ? 'added' : !inLocal ? 'removed' : 'changed', masked };
-    if (inRemote) change.before = show(remote[name])!;
-    if (inLocal) change.after = show(local[name])!;
+    if (before !== undefined) change.before = before;
+    if (after !== undefined) change.after = after;
     changes.push(change);
   }
   return changes;

@@ -62,3 +62,30 @@ export class NodeTimeoutError extends SesamflowError {
 }
 
 const formatSeconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+
+/** A response larger than allowed (body or unzipped archive). */
+export class NodeLimitError extends SesamflowError {
+  constructor(what: string, detail: string) {
+    super(`${what}: ${detail}; nothing more was read`, 'node', [
+      'hint: a Sesam config is far smaller; check the node URL, or raise the limit with --max-response-mb if the config really is that large',
+    ]);
+    this.name = 'NodeLimitError';
+  }
+}
+
+/** A 3xx answer that is not followed: writes are never redirected, and nothing goes to another origin. */
+export class NodeRedirectError extends SesamflowError {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly url: string,
+    readonly location: string,
+  ) {
+    super(`the node answered ${method} ${url} with a redirect (HTTP ${status}) to ${location || '(no location)'}; sesamflow does not follow it`, 'node', [
+      method === 'GET'
+        ? 'redirects are followed only to the same scheme, host and port; use the final node URL with --node (NODE or .syncconfig)'
+        : 'writes are never redirected, so nothing was sent to the new location; use the final node URL with --node (NODE or .syncconfig)',
+    ]);
+    this.name = 'NodeRedirectError';
+  }
+}

@@ -2,15 +2,15 @@
 // (reference/sesam-platform.md §5.3): the raw text of every local config file against the
 // canonical format of the node's entity (after the same metadata clean-up as download), and the
 // canonical form of the local env profile against the node's env. So "in sync" means a
-// `sesam download` would not change a byte.
+// `sesam download` would not change a byte. Patches are masked (mask.ts) on both sides.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { formatJson, formatJsonText } from '../sesam/format';
 import type { JsonObject } from '../sesam/project';
 import { readConfigZip } from '../sesam/zip';
-import type { NodeClient } from './client';
-import { looksSecretEnvName, MASK } from './diff';
+import { nodeZipOptions, type NodeClient } from './client';
+import { maskEnv, maskJsonText } from './mask';
 import { canonicalEntryText, METADATA_FILE, readLocalMetadata } from './download';
 
 export type FileState = 'in-sync' | 'differs' | 'local-only' | 'node-only';
@@ -47,7 +47,7 @@ export function localConfigFiles(dir: string): Map<string, string> {
 }
 
 export async function status(client: NodeClient, dir: string, profile: string): Promise<StatusResult> {
-  const entries = readConfigZip(await client.getConfigZip(), 'the node config');
+  const entries = readConfigZip(await client.getConfigZip(), 'the node config', nodeZipOptions(client));
   const remoteEnv = await client.getEnv();
   const localMetadata = readLocalMetadata(dir);
   const local = localConfigFiles(dir);
@@ -60,7 +60,7 @@ export async function status(client: NodeClient, dir: string, profile: string): 
     if (mine === undefined) return { path: name, state: 'node-only' };
     if (theirs === undefined) return { path: name, state: 'local-only' };
     if (mine === theirs) return { path: name, state: 'in-sync' };
-    return { path: name, state: 'differs', patch: patch(name, mine, theirs) };
+    return { path: name, state: 'differs', patch: patch(name, maskJsonText(mine), maskJsonText(theirs)) };
   });
 
   const envFile = `${profile}-env.json`;
@@ -78,14 +78,11 @@ export async function status(client: NodeClient, dir: string, profile: string): 
 
 const patch = (name: string, mine: string, theirs: string): string =>
   mine === theirs
-    ? `(only values of secret-looking variables differ in ${name}; not shown)\n`
+    ? `(only secret values differ in ${name}; not shown)\n`
     : createTwoFilesPatch(`local/${name}`, `node/${name}`, mine, theirs, undefined, undefined, { context: 3 });
 
-/** Env values whose names look secret are masked before a patch is shown. */
-function maskEnvText(text: string): string {
-  const env = JSON.parse(text) as JsonObject;
-  return formatJson(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, looksSecretEnvName(k) ? MASK : v])));
-}
+/** Env values are masked (by name and by shape) before a patch is shown. */
+const maskEnvText = (text: string): string => formatJson(maskEnv(JSON.parse(text) as JsonObject));
 
 export function renderStatus(result: StatusResult, withPatches: boolean): string {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
-// `sesamflow upload`: the safe way to replace a node's config from CI (DESIGN §8, sesam-py
-// upload §5.4 with anchors.md lesson 12's safety rails). Steps, in order:
+// `sesamflow upload`: the safe way to replace a node's config from CI (sesam-py's upload with
+// safety rails). Steps, in order:
 //
 //  1. validate the project (the caller passes its problems) and refuse an invalid config;
 //  2. read the profile env (`<dir>/<profile>-env.json`) and the secrets from the environment;
@@ -10,14 +10,22 @@
 //     the previous env back, keep the backup and report the errors by `_id`;
 //  7. POST the system secrets (values from SESAMFLOW_SECRET_* variables, never printed);
 //  8. poll GET /api/pipes until no pipe is `Deploying`, with a timeout.
-import { inputError, problemsFound } from '../errors';
+//
+// A failure after step 5 never leaves the node half-updated without saying so: a refused
+// config PUT (4xx, 401) puts the previous env back; a failure whose effect is unknown (network,
+// timeout, 5xx) puts the whole backup back (env and config); if that fails too, or a secret
+// cannot be set after the config was accepted, the message says what the node has now and
+// gives the `sesamflow restore` command for the backup.
+import { inputError, problemsFound, SesamflowError } from '../errors';
 import { buildConfigZip, readConfigZip } from '../sesam/zip';
 import { configPathFor, type JsonObject, type JsonValue, type SesamProject } from '../sesam/project';
 import { formatProblem, type Problem } from '../validate/problem';
 import { writeBackup } from './backup';
-import type { NodeClient, NodeValidationError } from './client';
+import { nodeZipOptions, type NodeClient, type NodeValidationError, type PutConfigResult } from './client';
+import { waitForDeploy } from './deploy';
 import { diffConfig, type ConfigDiff } from './diff';
-import { NodeTimeoutError } from './errors';
+import { maskText } from './mask';
+import { certainlyNotApplied, putBack, restoreCommand } from './restore';
 import { readDefinitionMap } from './manifest';
 import { referencedSecrets, secretsFromEnv, type SecretFromEnv } from './secrets';
 
@@ -43,6 +51,8 @@ export interface UploadOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** The working folder, for the restore commands shown in messages. */
+  cwd?: string;
 }
 
 export interface NodeErrorGroup {
@@ -69,6 +79,8 @@ export interface UploadResult {
   secrets: SecretsPlan[];
   /** For `rejected`: whether the previous env vars were put back. */
   envRestored?: boolean;
+  /** For `rejected` when they were not: why. */
+  restoreError?: string;
 }
 
 /** Reads `<profile>-env.json` from the loaded project, or fails with the file it expected. */
@@ -105,71 +117,85 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
 
   progress(`backing up the config of ${client.baseUrl}`);
   const [previousZip, previousEnv] = [await client.getConfigZip(), await client.getEnv()];
-  const backup = writeBackup(options.backupRoot, client.host, client.baseUrl, profile, previousZip, previousEnv);
-  progress(`backup ${backup.reused ? 'unchanged, kept' : 'written'}: ${backup.dir}`);
-  const remote = readConfigZip(previousZip, 'the node config').map((e) => e.entity);
+  const remote = readConfigZip(previousZip, 'the node config', nodeZipOptions(client)).map((e) => e.entity);
+  const backup = await writeBackup(options.backupRoot, client.host, client.baseUrl, profile, previousZip, previousEnv);
+  if (backup.damaged) progress(`warning: the newest backup was damaged (${backup.damaged}); a new one was written`);
+  progress(`backup ${backup.reused ? 'unchanged, kept' : 'written'}: ${backup.dir} (private: folders 0700, files 0600)`);
   const diff = diffConfig(localEntities(project), remote, { profile, local: env, remote: previousEnv });
+  const cwd = options.cwd ?? process.cwd();
+  const byHand = `restore by hand: ${restoreCommand(backup.dir, cwd)}`;
+  const previous = { configZip: previousZip, env: previousEnv };
+
+  // From here on the node changes. Any failure puts back what may have changed, or says exactly
+  // what state the node is in and how to restore it.
+  const fail = async (step: string, error: unknown, what: 'env' | 'env-and-config'): Promise<never> => {
+    const failed = await putBack(client, previous, { envOnly: what === 'env' });
+    const restored =
+      what === 'env'
+        ? 'the env vars were put back: the node has its previous config and env vars'
+        : 'the previous env vars and config were put back from the backup: the node is as it was before the upload';
+    const notRestored =
+      what === 'env'
+        ? `WARNING: the node has the env vars of ${profile}-env.json with its PREVIOUS config; putting the previous env vars back failed (${failed})`
+        : `WARNING: the node may have the NEW config and env vars, or parts of them; putting the previous ones back failed (${failed})`;
+    const base = error instanceof SesamflowError ? error : new SesamflowError(String(error), 'node');
+    throw new SesamflowError(`${step} failed: ${maskText(base.message)}`, 'node', [
+      ...base.details,
+      failed === undefined ? restored : notRestored,
+      `the node's previous config and env are backed up in ${backup.dir}`,
+      ...(failed === undefined ? [] : [byHand]),
+    ]);
+  };
 
   progress(`PUT /api/env (${Object.keys(env).length} variables from ${profile}-env.json)`);
-  await client.putEnv(env);
+  try {
+    await client.putEnv(env);
+  } catch (error) {
+    if (certainlyNotApplied(error)) {
+      const base = error as SesamflowError;
+      throw new SesamflowError(`PUT /api/env failed: ${base.message}`, 'node', [...base.details, 'the node refused it: nothing was changed on the node']);
+    }
+    // A lost answer may hide a changed env.
+    return fail('PUT /api/env', error, 'env');
+  }
 
   progress(`PUT /api/config (${project.files.length} entities, ${zip.length} bytes${options.force ? ', force=true' : ''})`);
-  const put = await client.putConfig(zip, { force: options.force ?? false });
+  let put: PutConfigResult;
+  try {
+    put = await client.putConfig(zip, { force: options.force ?? false });
+  } catch (error) {
+    // A refusal leaves the config as it was: only the env changed. Otherwise the config may or
+    // may not have been applied: the whole backup goes back.
+    return fail('PUT /api/config', error, certainlyNotApplied(error) ? 'env' : 'env-and-config');
+  }
   const nodeErrors = groupNodeErrors(put.validationErrors, project, options.dir);
   if (!put.accepted) {
     // The config was not applied, so the env vars of the old config are put back.
-    let envRestored = false;
-    try {
-      await client.putEnv(previousEnv);
-      envRestored = true;
-    } catch {
-      envRestored = false;
-    }
-    return { status: 'rejected', diff, backupDir: backup.dir, nodeErrors, secrets: secretsPlan, envRestored };
+    const failed = await putBack(client, previous, { envOnly: true });
+    return { status: 'rejected', diff, backupDir: backup.dir, nodeErrors, secrets: secretsPlan, envRestored: failed === undefined, ...(failed ? { restoreError: failed } : {}) };
   }
 
+  const done: string[] = [];
   for (const plan of secretsPlan) {
     progress(`POST /api/systems/${plan.systemId}/secrets (${plan.names.join(', ')})`);
     const values = Object.fromEntries(secrets.filter((s) => s.systemId === plan.systemId).map((s) => [s.secretName, s.value]));
-    await client.putSystemSecrets(plan.systemId, values);
-  }
-
-  await waitForDeploy(client, options.deployTimeoutMs ?? 600_000, options.pollIntervalMs ?? 2_000, sleep, progress, backup.dir);
-  const hasErrors = nodeErrors.some((g) => g.level === 'error');
-  return { status: hasErrors ? 'uploaded-with-errors' : 'uploaded', diff, backupDir: backup.dir, nodeErrors, secrets: secretsPlan };
-}
-
-/** Polls GET /api/pipes until no user pipe has runtime.state "Deploying". */
-export async function waitForDeploy(
-  client: NodeClient,
-  timeoutMs: number,
-  intervalMs: number,
-  sleep: (ms: number) => Promise<void>,
-  progress: (line: string) => void,
-  backupDir?: string,
-): Promise<void> {
-  const started = performance.now();
-  let waited = 0;
-  for (;;) {
-    // Internal `system:*` pipes are the node's own; only user pipes count (as sesam-py).
-    const pipes = (await client.listPipes()).filter((p) => !String(p._id).startsWith('system:'));
-    const deploying = pipes.filter((p) => p.runtime?.state === 'Deploying');
-    if (deploying.length === 0) {
-      progress(`deployed: ${pipes.length} pipe(s), none deploying`);
-      return;
-    }
-    progress(`waiting for deploy: ${deploying.length} of ${pipes.length} pipe(s) deploying`);
-    // Both the real and the slept time count, so an injected instant sleep still ends.
-    if (Math.max(performance.now() - started, waited) + intervalMs > timeoutMs) {
-      throw new NodeTimeoutError('waiting for the deploy', timeoutMs, [
-        `still deploying: ${deploying.map((p) => p._id).slice(0, 10).join(', ')}${deploying.length > 10 ? ', ...' : ''}`,
-        'the config was uploaded; raise --deploy-timeout or check the pipes in the portal',
-        ...(backupDir ? [`the previous config is backed up in ${backupDir}`] : []),
+    try {
+      await client.putSystemSecrets(plan.systemId, values);
+    } catch (error) {
+      const pending = secretsPlan.filter((p) => p !== plan && !done.includes(p.systemId)).map((p) => p.systemId);
+      throw new SesamflowError(`POST /api/systems/${plan.systemId}/secrets failed: ${maskText(error instanceof Error ? error.message : String(error))}`, 'node', [
+        'the node ACCEPTED the new config and the env vars of the profile; they stay (nothing was rolled back)',
+        `secrets set: ${done.length ? done.join(', ') : 'none'}; NOT set: ${[plan.systemId, ...pending].join(', ')} — pipes of those systems fail until their secrets are set`,
+        'run the same upload again to set them (it is safe to repeat), or go back to the previous config and env vars:',
+        `  ${restoreCommand(backup.dir, cwd)}`,
       ]);
     }
-    await sleep(intervalMs);
-    waited += intervalMs;
+    done.push(plan.systemId);
   }
+
+  await waitForDeploy(client, options.deployTimeoutMs ?? 600_000, options.pollIntervalMs ?? 2_000, sleep, progress, backup.dir, `to go back: ${restoreCommand(backup.dir, cwd)}`);
+  const hasErrors = nodeErrors.some((g) => g.level === 'error');
+  return { status: hasErrors ? 'uploaded-with-errors' : 'uploaded', diff, backupDir: backup.dir, nodeErrors, secrets: secretsPlan };
 }
 
 /** Every secret must belong to a system of the project; a name the system never references is only warned about. */

@@ -1,9 +1,11 @@
 // Ownership of the output folder (projen's file hygiene): write only what changed, remove
-// files we wrote before and no longer produce — and only those, only inside the output folder.
-// A manifest in the folder records what we own; a non-empty folder without one is refused.
-import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+// files we wrote before and no longer produce — and only those, only inside the output folder
+// (real paths, symlinks included), each written atomically. A manifest in the folder records
+// what we own; a non-empty folder without one is refused.
+import { lstat, readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SesamflowError } from '../errors';
+import { OwnedFolder, relativeSegments } from './safe';
 
 export const MANIFEST = '.sesamflow-manifest.json';
 
@@ -37,91 +39,77 @@ export function manifestFile(files: readonly OutputFile[], origins: Record<strin
 
 /**
  * Writes `files` (the manifest included) into `outDir`. With `check`, writes nothing and
- * reports what would change. Returns sorted lists.
+ * reports what would change. Returns sorted lists. Every target, written or removed, is
+ * resolved through real paths before anything changes (safe.ts): a planted symlink that leads
+ * out of the folder stops the run with nothing written.
  */
-export async function writeOutput(outDir: string, files: readonly OutputFile[], options: { check?: boolean } = {}): Promise<WriteResult> {
-  const root = resolve(outDir);
+export async function writeOutput(outDir: string, files: readonly OutputFile[], options: { check?: boolean; display?: string } = {}): Promise<WriteResult> {
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two outputs for ${f.path}`);
     seen.add(f.path);
-    inside(root, f.path);
+    relativeSegments(f.path, 'output path');
   }
+  const root = await OwnedFolder.open(resolve(outDir), { create: false, display: options.display ?? outDir });
   const previous = await readManifest(root);
-  if (!previous && !options.check && (await nonEmpty(root))) {
+  if (!previous && !options.check && (await nonEmpty(root.real))) {
     throw new SesamflowError(
-      `${outDir} is not empty and has no ${MANIFEST}: refusing to write into a folder sesamflow does not own`,
+      `${root.display} is not empty and has no ${MANIFEST}: refusing to write into a folder sesamflow does not own`,
       'input',
       ['Choose an empty or new folder with --out, or remove the folder first.'],
     );
   }
 
   const result: WriteResult = { written: [], unchanged: [], removed: [] };
+  const writes: OutputFile[] = [];
   for (const f of [...files].sort((a, b) => cmp(a.path, b.path))) {
-    const target = inside(root, f.path);
-    const current = await readFile(target, 'utf8').catch(() => undefined);
-    if (current === f.content) {
-      result.unchanged.push(f.path);
-      continue;
+    if ((await root.read(f.path)) === f.content) result.unchanged.push(f.path);
+    else {
+      result.written.push(f.path);
+      writes.push(f);
     }
-    result.written.push(f.path);
-    if (options.check) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.content, 'utf8');
   }
+  const removals: string[] = [];
   for (const path of previous?.files ?? []) {
     if (seen.has(path)) continue;
-    let target: string;
-    try {
-      target = inside(root, path);
-    } catch {
-      continue; // a manifest entry pointing outside the folder is never acted on
-    }
-    const exists = await readFile(target).then(() => true, () => false);
-    if (!exists) continue;
+    // A manifest entry that could leave the folder is never acted on.
+    if (typeof path !== 'string' || !isRelativeInside(path)) continue;
+    const target = await root.resolve(path);
+    if (!(await lstat(target).then((s) => !s.isDirectory(), () => false))) continue;
     result.removed.push(path);
-    if (options.check) continue;
-    await rm(target);
-    await removeEmptyParents(root, dirname(target));
+    removals.push(path);
   }
   result.removed.sort(cmp);
+  if (options.check) return result;
+  if (writes.length > 0 || removals.length > 0) await OwnedFolder.open(root.real, { create: true, display: root.display });
+  for (const f of writes) await root.write(f.path, f.content);
+  for (const path of removals) await root.remove(path);
   return result;
 }
 
-async function readManifest(root: string): Promise<Manifest | undefined> {
-  const text = await readFile(join(root, MANIFEST), 'utf8').catch(() => undefined);
+const isRelativeInside = (path: string): boolean => {
+  try {
+    relativeSegments(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function readManifest(root: OwnedFolder): Promise<Manifest | undefined> {
+  const text = await root.read(MANIFEST);
   if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as Manifest;
     return Array.isArray(parsed.files) ? parsed : undefined;
   } catch {
-    throw new SesamflowError(`${join(root, MANIFEST)} is not valid JSON: fix or delete it`, 'input');
+    throw new SesamflowError(`${root.show(MANIFEST)} is not valid JSON: fix or delete it`, 'input');
   }
-}
-
-/** Resolves a relative output path, refusing anything that escapes the output folder. */
-function inside(root: string, path: string): string {
-  const target = resolve(root, path);
-  const rel = relative(root, target);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || resolve(root, rel) !== target) {
-    throw new SesamflowError(`output path ${path} is outside the output folder`, 'input');
-  }
-  return target;
 }
 
 async function nonEmpty(dir: string): Promise<boolean> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   return entries.length > 0;
-}
-
-async function removeEmptyParents(root: string, dir: string): Promise<void> {
-  let current = dir;
-  while (current !== root && current.startsWith(root)) {
-    const entries = await readdir(current).catch(() => ['?']);
-    if (entries.length > 0) return;
-    await rmdir(current).catch(() => undefined);
-    current = dirname(current);
-  }
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -40,7 +40,7 @@ describe('sesamflow docs', () => {
     await (await import('node:fs/promises')).writeFile(file, 'x');
     const run = await runCli(['docs', '--out', file]);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/^error cannot write the documents into .*a-file: EEXIST/);
+    expect(run.err).toMatch(/^error .*a-file is a file, not a folder: choose a folder to write into/);
     expect(run.err).not.toContain('internal error');
   });
 

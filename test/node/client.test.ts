@@ -13,7 +13,26 @@ describe('normaliseNodeUrl (as sesam-py)', () => {
     ['https://datahub-abc.sesam.cloud/api', 'https://datahub-abc.sesam.cloud/api'],
     ['http://localhost:9042/api', 'http://localhost:9042/api'],
     ['http://localhost:9042', 'http://localhost:9042/api'],
+    // A host that merely starts with "http" is a host like any other.
+    ['httpd-node.example', 'https://httpd-node.example/api'],
+    ['http-gateway.example:8443', 'https://http-gateway.example:8443/api'],
+    ['HTTPS://datahub-abc.sesam.cloud', 'HTTPS://datahub-abc.sesam.cloud/api'],
   ])('%s → %s', (given, expected) => expect(normaliseNodeUrl(given)).toBe(expected));
+
+  it.each([
+    ['ftp://datahub-abc.sesam.cloud', 'only https:// (or http://) node URLs are supported'],
+    ['file:///etc/passwd', 'only https:// (or http://) node URLs are supported'],
+    ['https://user:pw@datahub-abc.sesam.cloud', 'must not contain a user name or password'],
+    ['https://exa mple', 'is not a valid URL'],
+  ])('refuses %s (input error)', (given, message) => {
+    expect(() => normaliseNodeUrl(given)).toThrow(message);
+    try {
+      normaliseNodeUrl(given);
+    } catch (error) {
+      expect((error as SesamflowError).kind).toBe('input');
+      expect((error as Error).message).not.toContain('pw@');
+    }
+  });
 });
 
 describe('normaliseJwt', () => {

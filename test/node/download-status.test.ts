@@ -158,7 +158,7 @@ describe('sesamflow diff', () => {
 
   it('an unreadable config file is refused (exit 1); a bad JWT exits 3', async () => {
     const dir = writeProject(cwd);
-    const bad = await run(['diff', '--jwt', 'wrong'], { cwd, env });
+    const bad = await run(['diff', '--node', env.NODE!, '--jwt', 'wrong'], { cwd, env });
     expect(bad.code).toBe(3);
     expect(bad.err).toContain('HTTP 401');
     writeFileSync(path.join(dir, 'pipes', 'broken.conf.json'), '{');

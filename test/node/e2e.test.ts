@@ -36,7 +36,7 @@ describe('sesamflow binary', () => {
   it('upload --dry-run with credentials from .syncconfig sends nothing and exits 0', async () => {
     writeFileSync(path.join(cwd, '.syncconfig'), `NODE="${node.url}"\nJWT="${node.jwt}"\n`);
     const result = await spawnCli(['upload', '--dry-run'], cwd);
-    expect(result.err).toContain(`node ${node.url}/api (node from ${path.join(cwd, '.syncconfig')}`);
+    expect(result.err).toContain(`node ${node.url}/api (node URL and JWT from ${path.join(cwd, '.syncconfig')})`);
     expect(result.code).toBe(0);
     expect(result.out).toContain('[+] pipe poweroffice-customers-enrich');
     expect(node.mutating()).toEqual([]);

@@ -24,6 +24,12 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Wait this long before answering (slow node). */
   delayMs?: number;
+  /** Destroy the connection instead of answering (connection reset). */
+  reset?: boolean;
+  /** Answer by hand (huge or endless bodies, garbage); used instead of status/body. */
+  raw?: (res: ServerResponse) => void;
+  /** Apply the request as the node normally would, then answer with this reply instead (a lost or failed response). */
+  afterApplying?: boolean;
 }
 
 export interface FakeNode {
@@ -104,7 +110,7 @@ export async function startFakeNode(initial: { config?: JsonObject[]; env?: Json
     node.requests.push(recorded);
     const route = `${recorded.method} ${recorded.path}`;
     const scripted = scripts.get(route)?.shift();
-    const answer = (status: number, payload: unknown, headers?: Record<string, string>) => {
+    let answer = (status: number, payload: unknown, headers?: Record<string, string>) => {
       const delay = scripted?.delayMs ?? 0;
       if (delay > 0) {
         const t = setTimeout(() => {
@@ -114,7 +120,18 @@ export async function startFakeNode(initial: { config?: JsonObject[]; env?: Json
         timers.add(t);
       } else send(res, status, payload, headers);
     };
-    if (scripted && scripted.status !== undefined) return answer(scripted.status, scripted.body, scripted.headers);
+    if (scripted?.afterApplying) {
+      // The normal route changes the node's state; its answer is replaced (or lost).
+      const reply = scripted;
+      answer = () => {
+        if (reply.reset) res.socket?.destroy();
+        else send(res, reply.status ?? 500, reply.body, reply.headers);
+      };
+    } else if (scripted?.reset) {
+      res.socket?.destroy();
+      return;
+    } else if (scripted?.raw) return scripted.raw(res);
+    else if (scripted && scripted.status !== undefined) return answer(scripted.status, scripted.body, scripted.headers);
 
     if (recorded.authorization !== `Bearer ${node.jwt}`) return answer(401, { message: 'Authentication failed: invalid or expired JWT' });
 

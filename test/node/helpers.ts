@@ -2,7 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/cli/main';
+import { commandSeams } from '../../src/node/command-options';
 import type { Io } from '../../src/cli/io';
 import { formatJson } from '../../src/sesam/format';
 import type { JsonObject } from '../../src/sesam/project';
@@ -72,4 +74,16 @@ export async function run(args: string[], options: { cwd: string; env?: Record<s
   const code = await main(['node', 'sesamflow', ...args], io);
   process.exitCode = undefined;
   return { code, out, err };
+}
+
+/** For the whole suite: in-process CLI runs sleep for no time (backoff, deploy polling) and retry without jitter. */
+export function useInstantSleeps(): void {
+  beforeAll(() => {
+    commandSeams.client = { sleep: async () => {}, random: () => 0 };
+    commandSeams.sleep = async () => {};
+  });
+  afterAll(() => {
+    commandSeams.client = {};
+    delete commandSeams.sleep;
+  });
 }

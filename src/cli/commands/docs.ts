@@ -1,8 +1,7 @@
 // `sesamflow docs [--out DIR]`: renders only the dataflow documents (RST and Markdown).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { renderDataflowDocuments } from '../../docs/index';
-import { inputError } from '../../errors';
+import { OwnedFolder } from '../../write/safe';
 import { colors, printJson } from '../io';
 import { compileProject } from './graph';
 import type { RegisterCommand } from './index';
@@ -26,22 +25,15 @@ Examples:
     )
     .action(async (options: { out: string; json?: boolean }) => {
       const result = await compileProject(io.cwd);
-      const dir = resolve(io.cwd, options.out);
-      try {
-        await mkdir(dir, { recursive: true });
-      } catch (error) {
-        throw inputError(`cannot write the documents into ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      const dir = await OwnedFolder.open(resolve(io.cwd, options.out), { create: true, display: options.out });
       const written: string[] = [];
       const unchanged: string[] = [];
       for (const file of renderDataflowDocuments(result.model)) {
-        const target = join(dir, file.path);
-        const current = await readFile(target, 'utf8').catch(() => undefined);
-        if (current === file.content) {
+        if ((await dir.read(file.path)) === file.content) {
           unchanged.push(file.path);
           continue;
         }
-        await writeFile(target, file.content);
+        await dir.write(file.path, file.content);
         written.push(file.path);
       }
       if (options.json) printJson(io, { out: options.out, written, unchanged });

@@ -8,6 +8,7 @@ import type { RegisterCommand } from './index';
 export const register: RegisterCommand = (program, io) => {
   addNodeOptions(program.command('download').description("write the node's config and env vars into a folder in the canonical format"))
     .option('--out <dir>', 'output folder (overrides DIR)')
+    .option('--force', 'download even when the node has no pipes or when more than half of the local pipe and system files would be deleted')
     .addHelpText(
       'after',
       `
@@ -15,25 +16,33 @@ Writes node-metadata.conf.json, pipes/<id>.conf.json, systems/<id>.conf.json and
 <profile>-env.json byte-compatible with \`sesam download\` (canonical format; the scheduler
 flags sesam-py's upload adds to the node metadata are removed again). Files in <dir>/pipes/ and
 <dir>/systems/ that the node does not have are deleted; nothing outside the folder is touched.
-Unchanged files are not rewritten.
+Unchanged files are not rewritten; each file is replaced atomically.
 
-Exit codes: 0 done, 2 bad usage or no credentials, 3 node unreachable, bad JWT or node error.
+Only those files are written, named after each entity's _id; other zip entries are skipped.
+Every entry is checked before anything is written: an _id that cannot be a file name (a "/",
+NUL or control character, a leading ".", over 200 bytes), an entry whose name disagrees with
+its _id, or two entries for one file stop the download with nothing written. A node without
+pipes, or one that would delete more than half of the local pipe and system files, is refused
+unless --force (an empty or wrong node must not wipe the project).
+
+Exit codes: 0 done, 1 refused (empty or wrong node; nothing written), 2 bad usage or no
+credentials, 3 node unreachable, bad JWT, node error or an unsafe config from the node.
 
 Examples:
   $ sesamflow download --out node-config         snapshot the test node into node-config/
-  $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE"`,
+  $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE" --jwt "$PROD_JWT"`,
     )
-    .action(async (dir: string, options: NodeCommandOptions & { out?: string }) => {
+    .action(async (dir: string, options: NodeCommandOptions & { out?: string; force?: boolean }) => {
       const target = options.out ?? dir;
       const folder = resolveDir(io, target);
       const client = clientFor(options, io);
-      const result = await download(client, folder, options.profile);
+      const result = await download(client, folder, options.profile, { force: options.force === true });
       if (options.json) printJson(io, { out: target, ...result });
       else {
         for (const f of result.written) io.out(`written ${path.posix.join(target, f)}\n`);
         for (const f of result.removed) io.out(`removed ${path.posix.join(target, f)}\n`);
       }
-      for (const f of result.skipped) io.err(`skipped zip entry ${JSON.stringify(f)}: its path leaves the output folder\n`);
+      for (const f of result.skipped) io.err(`skipped zip entry ${JSON.stringify(f)}: not node metadata, a pipe or a system\n`);
       io.err(`downloaded ${client.baseUrl} into ${target}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`);
     });
 };

@@ -1,10 +1,11 @@
 // `sesamflow format [PATH...] [--check]`: rewrite JSON config files in the Sesam portal's
 // canonical format (sesam-py's format_json), byte for byte.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { SesamflowError } from '../../errors';
 import { canonicalJsonFiles, isDirectory } from '../../sesam/files';
 import { formatJsonText } from '../../sesam/format';
+import { atomicWriteFile } from '../../write/safe';
 import { colors, printJson } from '../io';
 import type { RegisterCommand } from './index';
 
@@ -53,7 +54,8 @@ Examples:
         if (formatted === text) unchanged.push(name);
         else {
           changed.push(name);
-          if (!options.check) await writeFile(file, formatted, 'utf8');
+          // Atomic (temp file + rename); a symlinked file is rewritten where it really is.
+          if (!options.check) await atomicWriteFile(await realpath(file), formatted, { display: name });
         }
       }
       if (broken.length > 0) throw new SesamflowError(`${broken.length} file${broken.length === 1 ? '' : 's'} could not be formatted`, 'input', broken);

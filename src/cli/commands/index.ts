@@ -7,6 +7,7 @@ import { register as diff } from './diff';
 import { register as upload } from './upload';
 import { register as download } from './download';
 import { register as status } from './status';
+import { register as restore } from './restore';
 import { register as dtl } from './dtl';
 import { register as graph } from './graph';
 import { register as docs } from './docs';
@@ -17,4 +18,4 @@ import { register as test } from './test';
 export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Order here is the order in `sesamflow --help`.
-export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, dtl, graph, docs, simulate, test];
+export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, restore, dtl, graph, docs, simulate, test];

@@ -1,6 +1,6 @@
 // `sesamflow simulate --input DIR [--out DIR] [--config DIR]`: runs the generated pipes once
 // over `<dataset-id>.json` inputs and writes every dataset the run produced.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { inputError } from '../../errors';
 import { generate } from '../../generate';
@@ -9,6 +9,7 @@ import { LogicalClock } from '../../simulate/clock';
 import { configFromFolder, configFromProject } from '../../simulate/scenario/load';
 import type { SimConfig } from '../../simulate/scenario/run';
 import { defaultWorldFactory } from '../../simulate/scenario/world';
+import { OwnedFolder, unsafeFileName } from '../../write/safe';
 import { colors, printJson } from '../io';
 import type { RegisterCommand } from './index';
 
@@ -98,16 +99,17 @@ Examples:
       // Pipes that talk to a system have nothing to talk to here: what would be shared is the
       // content of the -transform datasets.
       engine.runRound((pipe) => !pipe.isRestSource && !pipe.writesSystem && !(pipe.sinkDataset && inputs.has(pipe.sinkDataset)));
-      const outDir = path.resolve(io.cwd, options.out);
-      await mkdir(outDir, { recursive: true });
+      // Dataset ids come from the config: each must be a plain file name before anything is written.
+      const outputs = engine.datasets.ids().filter((id) => !inputs.has(id) && engine.datasets.get(id).size > 0);
+      const unsafe = outputs.map((id) => [id, unsafeFileName(id)] as const).filter(([, why]) => why !== undefined);
+      if (unsafe.length > 0)
+        throw inputError(`cannot write ${unsafe.length} dataset(s) to --out: their ids are not usable as file names; nothing was written`, unsafe.map(([id, why]) => `dataset ${JSON.stringify(id)}: ${why}`));
+      const outDir = await OwnedFolder.open(path.resolve(io.cwd, options.out), { create: true, display: options.out });
       const summary: Record<string, number> = {};
-      for (const id of engine.datasets.ids()) {
-        if (inputs.has(id)) continue;
-        const ds = engine.datasets.get(id);
-        if (ds.size === 0) continue;
-        const content = datasetContent(ds.all());
+      for (const id of outputs) {
+        const content = datasetContent(engine.datasets.get(id).all());
         summary[id] = content.length;
-        await writeFile(path.join(outDir, `${id}.json`), `${JSON.stringify(content, null, 2)}\n`);
+        await outDir.write(`${id}.json`, `${JSON.stringify(content, null, 2)}\n`);
       }
       if (options.json) printJson(io, { out: options.out, datasets: summary });
       else io.err(`${options.out}/: ${Object.keys(summary).length} datasets written\n`);

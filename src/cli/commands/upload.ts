@@ -1,9 +1,9 @@
 // `sesamflow upload [DIR]`: validate, back up, PUT env and config, wait for the deploy (DESIGN §8).
 import path from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
 import { problemsFound } from '../../errors';
-import { addNodeOptions, clientFor, commandSeams, resolveDir, type NodeCommandOptions } from '../../node/command-options';
+import { addNodeOptions, clientFor, commandSeams, deployTimeoutOption, resolveDir, type NodeCommandOptions } from '../../node/command-options';
 import { diffToJson, renderDiff, summaryLine } from '../../node/diff';
+import { restoreCommand } from '../../node/restore';
 import { countLevels, renderNodeErrors, upload } from '../../node/upload';
 import { validateFolder } from '../../validate/index';
 import { colors, printJson } from '../io';
@@ -17,17 +17,11 @@ interface UploadCommandOptions extends NodeCommandOptions {
   backupDir: string;
 }
 
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('--deploy-timeout must be a positive number of seconds');
-  return n;
-};
-
 export const register: RegisterCommand = (program, io) => {
   addNodeOptions(program.command('upload').description('validate DIR, back up the node, then replace its env vars and config and wait for the deploy'))
     .option('--dry-run', 'print what would change (the diff) and send nothing')
     .option('--force', 'PUT /api/config?force=true: the node applies the config best-effort despite config errors')
-    .addOption(new Option('--deploy-timeout <seconds>', 'how long to wait for pipes to leave "Deploying"').default(600).argParser(seconds))
+    .addOption(deployTimeoutOption())
     .option('--no-secrets', 'do not upload SESAMFLOW_SECRET_* variables')
     .option('--backup-dir <dir>', 'where backups of the node config are kept', '.sesamflow-backup')
     .addHelpText(
@@ -40,14 +34,21 @@ pipe is "Deploying". When the node rejects the config its validation_errors are 
 _id (with the generated file and the definition that produced it), the previous env vars are
 put back, the backup is kept, and the exit code is 1.
 
+A failure after the env vars were sent never leaves the node half-updated silently: when the
+config PUT is refused (401, 4xx) the previous env vars are put back; when its effect is unknown
+(connection reset, timeout, 5xx after retries) the previous env vars and config are both put
+back from the backup. The message says which happened — or, if putting back failed too, what
+the node has now and the \`sesamflow restore <backup>\` command to run. Backups are private
+(folders 0700, files 0600).
+
 Secrets: each variable SESAMFLOW_SECRET_<SYSTEM>__<NAME> is sent to POST
 /api/systems/<system>/secrets as <name> (upper case -> lower case, "_" -> "-", "__" separates),
 e.g. SESAMFLOW_SECRET_POWEROFFICE__POWEROFFICE_CLIENT_KEY -> system poweroffice, secret
 poweroffice-client-key. Values are only read from the environment and never printed.
 
 Exit codes: 0 uploaded and deployed, 1 invalid config, rejected by the node or accepted with
-errors, 2 bad usage, missing profile or credentials, 3 node unreachable, bad JWT, node error or
-deploy timeout.
+errors, 2 bad usage, missing profile or credentials, 3 node unreachable, bad JWT, node error,
+a failed step (see the message for the node's state) or deploy timeout.
 
 Examples:
   $ sesamflow upload --dry-run                   show what would change on the test node
@@ -78,6 +79,7 @@ Examples:
         deployTimeoutMs: options.deployTimeout * 1000,
         ...(commandSeams.sleep ? { sleep: commandSeams.sleep } : {}),
         progress: (line) => io.err(`${line}\n`),
+        cwd: io.cwd,
       });
       if (options.json) printJson(io, { ...result, diff: diffToJson(result.diff) });
       const counts = countLevels(result.nodeErrors);
@@ -94,7 +96,9 @@ Examples:
           if (!options.json) io.out(renderNodeErrors(result.nodeErrors));
           throw problemsFound(`the node rejected the config: ${counts.errors} error(s), ${counts.warnings} warning(s); nothing was deployed`, [
             ...backupNote,
-            result.envRestored ? 'the previous env vars were put back' : 'WARNING: the env vars of the profile are on the node; restore env.json from the backup',
+            result.envRestored
+              ? 'the previous env vars were put back: the node has its previous config and env vars'
+              : `WARNING: the env vars of ${options.profile}-env.json are on the node with its PREVIOUS config; putting the previous ones back failed (${result.restoreError}); restore by hand: ${restoreCommand(result.backupDir!, io.cwd)}`,
           ]);
         case 'uploaded-with-errors':
           if (!options.json) io.out(renderNodeErrors(result.nodeErrors));

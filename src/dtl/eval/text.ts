@@ -2,6 +2,7 @@
 // `json-transit`, group-by keys): Python json.dumps layout (", " and ": ", sorted keys).
 import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
+import { wildcardTest } from '../wildcard';
 import { SKIP, isDict, isInt, isPlainString, kindOf, toList, vmap, type Dict, type Value } from '../values';
 import type { Expr, ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
@@ -164,9 +165,6 @@ const split: ExprFactory = (a) => {
   };
 };
 
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-
 const matches: ExprFactory = (a) => {
   const pattern = a.e(0);
   const values = a.e(1);
@@ -174,8 +172,8 @@ const matches: ExprFactory = (a) => {
     const p = toList(pattern(f))[0];
     const vs = toList(values(f));
     if (typeof p !== 'string' || vs.length === 0) return false;
-    const re = wildcard(p);
-    return vs.every((v) => isPlainString(v) && re.test(v));
+    const test = wildcardTest(p);
+    return vs.every((v) => isPlainString(v) && test(v));
   };
 };
 

@@ -1,10 +1,14 @@
 // A REST component's `operation` (and the template's operation_* properties) must name an
-// operation declared on the component itself or on its system (reference §1.3).
-import type { JsonObject } from '../../sesam/project';
+// operation declared on the component itself or on its system. The Jinja templates of
+// operations (url, headers, params, payload, paging and id/updated expressions) must stay inside
+// the subset the simulator evaluates (sesam/jinja.ts); anything else is reported as
+// `operation-template`.
+import { templateProblem } from '../../sesam/jinja';
+import type { ConfigFile, JsonObject } from '../../sesam/project';
 import type { Problem, Severity } from '../problem';
 import type { ValidationRule } from '../rule';
 import { didYouMean } from '../suggest';
-import { entityId, isObject, pipeFiles, problemAt, sinks, sources, str, systemFiles, templateTransforms, transforms, type Path } from '../walk';
+import { eachString, entityId, isObject, pipeFiles, problemAt, sinks, sources, str, systemFiles, templateTransforms, transforms, type Path } from '../walk';
 
 /**
  * transform-share-rest uses these operation names when its properties do not name others.
@@ -14,11 +18,34 @@ import { entityId, isObject, pipeFiles, problemAt, sinks, sources, str, systemFi
 const SHARE_DEFAULTS: Record<string, string> = { operation_lookup: 'lookup', operation_insert: 'insert', operation_update: 'update' };
 const TEMPLATE_OPERATION_KEYS = ['operation', 'operation_lookup', 'operation_lookup_delete', 'operation_insert', 'operation_update', 'operation_delete'];
 
+/** Operation fields whose strings are Jinja templates (payload, headers and params: keys too). */
+const TEMPLATE_FIELDS = ['url', 'next_page_link', 'id_expression', 'updated_expression', 'payload', 'headers', 'params'];
+
+/** Every templated string of `owner` (a system:rest or a rest component): its operations, headers and expressions. */
+function checkTemplates(file: ConfigFile, owner: JsonObject, path: Path, problems: Problem[]): void {
+  const check = (template: string, at: Path) => {
+    const problem = templateProblem(template);
+    if (problem !== undefined) problems.push(problemAt(file, 'operation-template', 'error', at, `template outside the Jinja subset sesamflow evaluates: ${problem}`));
+  };
+  const scan = (holder: JsonObject, at: Path) => {
+    for (const field of TEMPLATE_FIELDS) {
+      const value = holder[field];
+      if (value === undefined) continue;
+      eachString(value, [...at, field], (s, p) => check(s, p));
+      if (isObject(value)) for (const key of Object.keys(value)) check(key, [...at, field, key]);
+    }
+  };
+  scan(owner, path);
+  if (isObject(owner.operations))
+    for (const [name, operation] of Object.entries(owner.operations)) if (isObject(operation)) scan(operation, [...path, 'operations', name]);
+}
+
 const operationNames = (owner: JsonObject | undefined): string[] => (owner && isObject(owner.operations) ? Object.keys(owner.operations) : []);
 
 export const restOperation: ValidationRule = {
   name: 'unknown-operation',
-  description: 'every REST operation referenced by rest sources/transforms/sinks and template operation_* properties exists on the component or its system',
+  description:
+    'every REST operation referenced by rest sources/transforms/sinks and template operation_* properties exists on the component or its system; operation templates stay inside the supported Jinja subset',
   check(project) {
     const systems = new Map<string, JsonObject>();
     for (const file of systemFiles(project)) {
@@ -26,6 +53,7 @@ export const restOperation: ValidationRule = {
       if (id !== undefined) systems.set(id, file.entity);
     }
     const problems: Problem[] = [];
+    for (const file of systemFiles(project)) if (file.entity.type === 'system:rest') checkTemplates(file, file.entity, [], problems);
     for (const file of pipeFiles(project)) {
       const check = (operation: string, systemId: string, local: JsonObject | undefined, path: Path, severity: Severity, note = '') => {
         const system = systems.get(systemId);
@@ -36,6 +64,7 @@ export const restOperation: ValidationRule = {
       };
       for (const { value, path } of [...sources(file.entity), ...transforms(file.entity), ...sinks(file.entity)]) {
         if (value.type !== 'rest') continue;
+        checkTemplates(file, value, path, problems);
         const systemId = str(value.system);
         const operation = str(value.operation);
         if (systemId !== undefined && operation !== undefined) check(operation, systemId, value, [...path, 'operation'], 'error');

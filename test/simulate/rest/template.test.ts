@@ -6,7 +6,7 @@ type Ops = Record<string, { url: string; params?: Record<string, string>; id_exp
 const crmOps = systemConfig('customcrm').operations as Ops;
 const poOps = systemConfig('poweroffice').operations as Ops;
 
-describe('renderTemplate (nunjucks, Jinja semantics)', () => {
+describe('renderTemplate (Jinja semantics)', () => {
   it('renders the generated operation urls', () => {
     const source = { Id: 20001, ContactId: 10001, SalesOrderId: 'u-1' };
     const entity = { ...source, $source: source };
