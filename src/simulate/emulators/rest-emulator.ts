@@ -710,12 +710,14 @@ export class RestEmulator implements EmulatedSystem {
         const i = list.findIndex((c) => c[dt.idField] === child![dt.idField]);
         if (i >= 0) list[i] = child!;
         else list.push(child!);
+        this.checkGiven(dt, { ...child!, [key]: parent[dt.parent.idField] });
         parent[dt.parentProperty!] = list;
         this.clock.stamp();
         this.touchParent(dt, parent, at);
         return { ...clone(child!), [key]: parent[dt.parent.idField] };
       }
       this.storeChild(dt, record, parent, ctx, 'given');
+      this.checkGiven(dt, record, () => dt.store!.delete(String(record[dt.idField])));
       this.clock.stamp();
       this.touchParent(dt, parent, at);
       return clone(record);
@@ -741,8 +743,22 @@ export class RestEmulator implements EmulatedSystem {
       for (const item of items) this.storeChild(child, clone(item), record, ctx, 'given');
     }
     this.compute(dt, record, ctx, 'given');
+    this.checkGiven(dt, record, () => this.removeRecord(dt, record));
+    for (const child of dt.separate) for (const c of this.childrenOf(child, record[dt.idField])) this.checkGiven(child, c, () => this.removeRecord(dt, record));
     dt.store!.set(id, record);
     return clone(record);
+  }
+
+  /**
+   * A given record must be what the system could hold: its read schema (types, formats, required
+   * fields) applies. `undo` takes a half-stored record back out before the error is thrown.
+   */
+  private checkGiven(dt: Datatype, record: JsonRecord, undo?: () => void): void {
+    const validate = dt.schemas.full(dt.def.schema);
+    if (validate(record)) return;
+    undo?.();
+    const errors = fieldErrors(validate.errors);
+    throw inputError(`does not fit the ${dt.def.label} read schema: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
   }
 
   /** Fields an insert URL names (`ContactId` in `ContactPersons/{{ … ContactId }}`). */

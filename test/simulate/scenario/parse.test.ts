@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseScenario } from '../../../src/simulate/scenario/parse';
 import { removeTempDirs, runCli, tempDir } from '../../helpers/cli';
@@ -104,6 +104,37 @@ describe('sesamflow test: bad scenario files', () => {
     const r = await runCli(['test', '--scenarios', dir, '--config', 'generated']);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${path.join(dir, 'orphan.yaml')}: step 1 (given): line 3: poweroffice contactperson[0]: needs ContactId: its insert URL names it`);
+  });
+
+  it('exits 2 when a given record does not fit its read schema (wrong type, missing required field)', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'typed.yaml'),
+      'name: typed\nsteps:\n  - given:\n      customcrm:\n        customer:\n          - {id: cu-1, name: Fjord AS, is_person: "no", updated_at: "2026-01-01T10:00:00+00:00"}\n',
+    );
+    const r = await runCli(['test', '--scenarios', dir, '--config', 'generated']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${path.join(dir, 'typed.yaml')}: step 1 (given): line 3: customcrm customer[0]: does not fit the Customer read schema: /is_person: must be boolean`);
+    await writeFile(path.join(dir, 'typed.yaml'), 'name: typed\nsteps:\n  - given:\n      poweroffice:\n        product:\n          - {Id: 1, Code: A, UnitPrice: "cheap"}\n');
+    const r2 = await runCli(['test', '--scenarios', dir, '--config', 'generated']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain('poweroffice product[0]: does not fit the Product read schema: /UnitPrice: must be number');
+  });
+
+  it('exits 2 for a system or datatype named like an object member (__proto__, toString)', async () => {
+    const dir = await tempDir();
+    for (const [file, body] of [
+      ['proto.yaml', 'name: p\nsteps:\n  - given:\n      __proto__:\n        customer: []\n'],
+      ['tostring.yaml', 'name: t\nsteps:\n  - expect:\n      toString:\n        customer: {none: true}\n'],
+      ['dt.yaml', 'name: d\nsteps:\n  - expect:\n      customcrm:\n        constructor: {none: true}\n'],
+    ]) {
+      await writeFile(path.join(dir, file!), body!);
+      const r = await runCli(['test', '--scenarios', dir, '--config', 'generated', '--filter', file!]);
+      expect(r.code, file).toBe(2);
+      expect(r.err, file).toMatch(/unknown (system|datatype)/);
+      expect(r.err, file).not.toContain('internal error');
+      await rm(path.join(dir, file!));
+    }
   });
 
   it('exits 2 for a missing folder and for a folder without scenarios', async () => {
