@@ -12,6 +12,7 @@ export default defineDataflow({
   mergeCriteria: (k) => [k.on('email', 'EmailAddress', 'lower')],
   mappings: (m) => [
     m.crmKeyIn('ExternalCode', { note: 'the CRM id, so the link survives a lost share dataset' }),
+    m.erpKeyIn('erp_id', { note: 'the PowerOffice id, so a record the sync created links back even when the answer to its insert was lost' }),
     m.reference('customer_id', 'ContactId', 'organisation', {
       requiredBy: ['erp'],
       erpInsertOnly: true,

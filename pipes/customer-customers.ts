@@ -15,6 +15,7 @@ export default defineDataflow({
   ],
   mappings: (m) => [
     m.crmKeyIn('ExternalImportReference', { note: 'the CRM id, so the link survives a lost share dataset' }),
+    m.erpKeyIn('erp_id', { note: 'the PowerOffice id, so a record the sync created links back even when the answer to its insert was lost' }),
     m.toErp('customer_number', 'ExternalNumber', { note: 'PowerOffice "External Code"; avoids its number series rule on Number' }),
     m.toCrm('erp_customer_number', 'Number', { note: 'the PowerOffice customer number, read-only for CRM users' }),
     m.both('is_person', 'IsPerson'),

@@ -39,6 +39,7 @@ export default defineDataflow({
   erp: poweroffice.datatypes.salesorders,
   mappings: (m) => [
     m.crmKeyIn('ExternalImportReference', { note: 'the CRM id; PowerOffice allows one order per value' }),
+    m.erpKeyIn('erp_id', { note: 'the PowerOffice id, so a record the sync created links back even when the answer to its insert was lost' }),
     m.toErp('order_number', 'ImportedOrderNo', { note: 'visible in the PowerOffice GUI' }),
     m.toCrm('erp_order_number', 'SalesOrderNo'),
     m.reference('customer_id', 'CustomerId', 'organisation', { requiredBy: ['erp', 'crm'] }),

@@ -11,6 +11,7 @@ export default defineDataflow({
   erp: poweroffice.datatypes.product,
   mergeCriteria: (k) => [k.on('sku', 'Code', 'trim')],
   mappings: (m) => [
+    m.erpKeyIn('erp_id', { note: 'the PowerOffice id, so a record the sync created links back even when the answer to its insert was lost' }),
     m.both('sku', 'Code', { note: 'merge criterion (trimmed)' }),
     m.both('name', 'Name'),
     m.both('description', 'Description'),

@@ -94,11 +94,14 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   // the API validates each line field by its own type.
   const put = options.embedded ? d.addIf : d.add;
 
-  // Which side changed last decides ↔ rows; a side without a record never wins.
+  // Which side changed last decides ↔ rows (change times are datetimes: instants, whatever their
+  // offsets); a side without a record never wins. At the same instant the crm side wins, on both
+  // sides, so that the two never keep different values.
+  const later = into === 'erp' ? d.gte : d.gt;
   transforms.push(
     d.add('_y_lm', d.first(d.S(lastModifiedProp(y)))),
     d.add('_x_lm', d.first(d.S(lastModifiedProp(x)))),
-    d.add('_y_wins', d.or(d.isNull(d.T('_x_lm')), d.and(d.isNotNull(d.T('_y_lm')), d.gt(d.T('_y_lm'), d.T('_x_lm'))))),
+    d.add('_y_wins', d.or(d.isNull(d.T('_x_lm')), d.and(d.isNotNull(d.T('_y_lm')), later(d.T('_y_lm'), d.T('_x_lm'))))),
   );
 
   /** Adds a computed value for a target path (nested paths gather into their top-level object). */

@@ -57,7 +57,7 @@ function flowPipes(model: IntegrationModel, flow: FlowModel): JsonObject[] {
     pipes.push(enrichPipe(model, flow, side));
     if (writable) {
       const { pipe, writes, holds } = transformPipe(model, flow, side.side);
-      pipes.push(pipe, sharePipe(side, writes, holds));
+      pipes.push(pipe, sharePipe(flow, side, writes, holds));
     }
   }
   pipes.push(globalPipe(flow));

@@ -65,6 +65,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/contact',
       writeSchema: 'customcrm/contact',
       operations: resource('contacts'),
+      unique: ['erp_id'],
       references: { customer_id: 'customer' },
     }),
     customer: defineDatatype<CrmCustomer, CrmWrite<CrmCustomer>>()({
@@ -74,6 +75,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/customer',
       writeSchema: 'customcrm/customer',
       operations: resource('customers'),
+      unique: ['erp_id'],
     }),
     order: defineDatatype<CrmOrder, CrmWrite<CrmOrder>>()({
       name: 'order',
@@ -82,7 +84,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/order',
       writeSchema: 'customcrm/order',
       operations: resource('orders'),
-      unique: ['order_number'],
+      unique: ['order_number', 'erp_id'],
       references: { customer_id: 'customer', contact_id: 'contact' },
     }),
     orderline: defineDatatype<CrmOrderLine, Omit<CrmOrderLine, 'id'>>()({
@@ -104,7 +106,7 @@ export const customcrm = defineSystem({
       schema: 'customcrm/product',
       writeSchema: 'customcrm/product',
       operations: resource('products'),
-      unique: ['sku'],
+      unique: ['sku', 'erp_id'],
     }),
   },
 });

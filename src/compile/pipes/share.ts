@@ -4,13 +4,19 @@
 import * as d from '../../dtl/builder';
 import type { Rule } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
-import type { SideModel } from '../model';
-import { operationId, pipeId } from '../names';
+import type { FlowModel, SideModel } from '../model';
+import { globalId, operationId, pipeId } from '../names';
 import { HELD_BACK } from './transform';
 
-export function sharePipe(x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }, holds = false): JsonObject {
+export function sharePipe(flow: FlowModel, x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }, holds = false): JsonObject {
   // A held-back entity (its record is locked) makes no call: its payload rule discards it.
   const skipHeld = holds ? [d.discard(d.isNull(d.S('$source', HELD_BACK)))] : [];
+  // No second insert: when the global entity already holds a record of this system (an insert
+  // whose answer was lost, collected since and linked by its external key or merge criteria),
+  // the insert is not sent again.
+  // (Found by the record's ids: a merge may have given the global entity another _id.)
+  const linked = d.filterValues(d.eq(d.niNs(d.it()), x.ns), d.pathOf('$ids', d.hops({ datasets: [`${globalId(flow.concept)} g`], where: [d.eq(d.S('$source', '$ids'), d.alias('g', '$ids'))] })));
+  const skipLinked = [d.discard(d.not(d.isNotEmpty(linked)))];
   const changed: Rule = writes.update.map((p) => d.ifThen(d.neq(d.S(p), d.S('$based_on', p)), d.add(p, d.S(p))));
   const updatePayload =
     x.system.updateStyle === 'json-patch'
@@ -35,7 +41,7 @@ export function sharePipe(x: SideModel, writes: { insert: readonly string[]; upd
         operation_insert: operationId(x, 'insert'),
         operation_update: operationId(x, 'update'),
         rewrite_rules_payload: {
-          rewrite_insert_payload: [...skipHeld, d.add('$payload', d.apply('insert-payload', d.S('$source')))],
+          rewrite_insert_payload: [...skipHeld, ...skipLinked, d.add('$payload', d.apply('insert-payload', d.S('$source')))],
           rewrite_update_payload: [...skipHeld, d.add('$payload', updatePayload)],
           // Empty values are left out of inserts: the API fills its defaults.
           'insert-payload': writes.insert.map((p) => d.addIf(p, d.S(p))),

@@ -1,6 +1,10 @@
 // Helpers of the emulated systems: copying, scenario subset matching, JSON Patch, query parameters.
 import type { JsonRecord } from './types';
 
+let callSeq = 0;
+/** Orders calls across emulated systems and injected faults (for traces). */
+export const nextCallSeq = (): number => ++callSeq;
+
 /**
  * Sets an own property, whatever its name: `__proto__` is an ordinary field name in records
  * (a plain assignment would change the object's prototype instead).

@@ -17,7 +17,21 @@ import { inputError } from '../../errors';
 import type { DatatypeEmulation, EmulatorContext, EmulatorDefinition, FieldError, WriteEvent } from '../../model/emulator';
 import type { DatatypeDefinition, RestOperation, SystemDefinition } from '../../model/system';
 import { type LogicalClock, parseOffsetDateTime } from '../clock';
-import { PatchError, applyJsonPatch, clone, intParam, isRecord, isWriteMethod, lookupParam, matchesSubset, parseJsonPatch, pointerSegments, setOwn, type PatchOperation } from './common';
+import {
+  PatchError,
+  applyJsonPatch,
+  clone,
+  intParam,
+  isRecord,
+  isWriteMethod,
+  lookupParam,
+  matchesSubset,
+  nextCallSeq,
+  parseJsonPatch,
+  pointerSegments,
+  setOwn,
+  type PatchOperation,
+} from './common';
 import { SchemaValidators, fieldErrors } from './schemas';
 import { type IndexKeys, RecordStore } from './store';
 import type { EmulatedSystem, EmulatorOptions, HttpRequest, HttpResponse, JsonRecord, RequestLogEntry } from './types';
@@ -36,8 +50,6 @@ interface Route {
 const present = (v: unknown) => v !== undefined && v !== null;
 const has = (o: object, k: string) => Object.hasOwn(o, k);
 const UUID_PREFIX = '00000000-0000-4000-8000-';
-/** Orders calls across emulated systems (for traces). */
-let callSeq = 0;
 
 /** A datatype as the emulator runs it: its definition, schemas, hooks and store. */
 class Datatype {
@@ -199,7 +211,7 @@ export class RestEmulator implements EmulatedSystem {
       else if (res.status >= 400 && res.status < 500) this.rejected++;
     }
     this.log?.push({
-      seq: ++callSeq,
+      seq: nextCallSeq(),
       method,
       path,
       query: request.query,

@@ -198,6 +198,8 @@ export class Pipe {
         case 'template': {
           const props = isObject(tr.properties) ? tr.properties : {};
           if (typeof props.share_dataset === 'string') templates.add(props.share_dataset);
+          // Payload rewrite rules may hop (e.g. into the global, to block a second insert).
+          hopDatasets(props.rewrite_rules_payload, hops);
           if (tr.template === 'transform-collect-rest') this.steps.push((e) => envm.rest.collect(props, [e], this.templateContext));
           else if (tr.template === 'transform-share-rest') {
             writesSystem = true;

@@ -1,12 +1,14 @@
 // Faults in scenarios: calls an emulated system fails on purpose — by method and URL glob, a
 // number of times or with a seeded probability — answering 429 (Retry-After: 1) or 500 without
 // doing anything, not answering at all (a timeout), or doing the write and losing the answer.
+import { nextCallSeq } from '../emulators/common';
 import type { EmulatedSystem, HttpRequest, HttpResponse } from '../emulators/types';
 import { NoAnswer } from '../rest/operation';
 import type { FaultRule } from './parse';
 
 /** A fault the injector applied, for traces. */
 export interface InjectedFault {
+  seq: number;
   system: string;
   method: string;
   path: string;
@@ -105,7 +107,6 @@ export class FaultInjector {
       if (!globMatches(rule.url, req.path)) continue;
       if (rule.probability !== undefined && this.next() >= rule.probability) continue;
       rule.left--;
-      this.injected.push({ system, method: req.method.toUpperCase(), path: req.path, fail: rule.fail });
       return rule.fail;
     }
     return undefined;
@@ -115,18 +116,18 @@ export class FaultInjector {
   wrap(system: EmulatedSystem): EmulatedSystem {
     const handle = (req: HttpRequest): HttpResponse => {
       const path = req.path.replace(/^\/+|\/+$/g, '');
-      switch (this.fault(system.id, { ...req, path })) {
+      const fail = this.fault(system.id, { ...req, path });
+      if (fail === undefined) return system.handle(req);
+      // A lost answer comes after the call it belongs to.
+      if (fail === 'lost-response') system.handle(req);
+      this.injected.push({ seq: nextCallSeq(), system: system.id, method: req.method.toUpperCase(), path, fail });
+      switch (fail) {
         case 429:
           return { status: 429, headers: { 'Retry-After': '1' }, body: { title: 'Too Many Requests' } };
         case 500:
           return { status: 500, body: { title: 'Internal Server Error' } };
-        case 'timeout':
-          throw new NoAnswer(false);
-        case 'lost-response':
-          system.handle(req);
-          throw new NoAnswer(true);
         default:
-          return system.handle(req);
+          throw new NoAnswer(fail === 'lost-response');
       }
     };
     return new Proxy(system, { get: (target, key, receiver) => (key === 'handle' ? handle : Reflect.get(target, key, receiver)) });

@@ -290,19 +290,26 @@ export function runScenario(scenario: Scenario, config: SimConfig, makeWorld: Wo
 }
 
 function stepTrace(world: World, marks: LogMarks, faultsBefore: number, index: number, step: Step, report: SyncReport | undefined): StepTrace {
-  const calls = newCalls(world, marks).sort((a, b) => a.entry.seq - b.entry.seq).map(({ system, entry }) => ({
-    system,
-    method: entry.method,
-    path: Object.keys(entry.query).length > 0 ? `${entry.path}?${new URLSearchParams(entry.query).toString()}` : entry.path,
-    ...(entry.body === undefined ? {} : { body: entry.body }),
-    status: entry.status,
+  const answered = newCalls(world, marks).map(({ system, entry }) => ({
+    seq: entry.seq,
+    call: {
+      system,
+      method: entry.method,
+      path: Object.keys(entry.query).length > 0 ? `${entry.path}?${new URLSearchParams(entry.query).toString()}` : entry.path,
+      ...(entry.body === undefined ? {} : { body: entry.body }),
+      status: entry.status as number | string,
+    } as StepTrace['calls'][number],
   }));
+  // Faults the injector answered in place of the system (a lost response also shows the applied call).
+  const faulted = (world.faults?.injected.slice(faultsBefore) ?? []).map((f) => ({
+    seq: f.seq,
+    call: { system: f.system, method: f.method, path: f.path, status: f.fail === 'lost-response' ? 'response lost' : String(f.fail), fault: `injected ${f.fail}` },
+  }));
+  const calls = [...answered, ...faulted].sort((a, b) => a.seq - b.seq).map((c) => c.call);
   const writes = (report?.runs ?? []).flatMap(({ round, runs }) =>
     runs.filter((r) => (r.writtenIds?.length ?? 0) > 0).map((r) => ({ round, pipe: r.pipe, ids: r.writtenIds! })),
   );
-  // Faults the injector answered in place of the system (a lost response also shows the applied call above).
-  const faults = (world.faults?.injected.slice(faultsBefore) ?? []).map((f) => ({ system: f.system, method: f.method, path: f.path, status: f.fail === 'lost-response' ? 'response lost' : String(f.fail), fault: `injected ${f.fail}` }));
-  return { step: index + 1, kind: step.kind, line: step.line, calls: [...calls, ...faults], writes };
+  return { step: index + 1, kind: step.kind, line: step.line, calls, writes };
 }
 
 /** The most recent write calls per system, when the emulators keep a request log. */

@@ -11,6 +11,10 @@ export interface CrmContact {
    */
   id?: string;
   /**
+   * The PowerOffice contact person id, written when the sync creates the contact from PowerOffice.
+   */
+  erp_id?: number | null;
+  /**
    * The customer this contact belongs to (customer.id).
    */
   customer_id: string;

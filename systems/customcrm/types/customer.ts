@@ -11,6 +11,10 @@ export interface CrmCustomer {
    */
   id?: string;
   /**
+   * The PowerOffice customer id, written when the sync creates the customer from PowerOffice.
+   */
+  erp_id?: number | null;
+  /**
    * The CRM's own customer number.
    */
   customer_number?: number | null;

@@ -11,6 +11,10 @@ export interface CrmOrder {
    */
   id?: string;
   /**
+   * The PowerOffice sales order id (a UUID), written when the sync creates the order from PowerOffice.
+   */
+  erp_id?: string | null;
+  /**
    * Order number; unique in the CRM.
    */
   order_number?: number;

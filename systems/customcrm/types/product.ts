@@ -9,6 +9,10 @@ export interface CrmProduct {
    */
   id?: string;
   /**
+   * The PowerOffice product id, written when the sync creates the product from PowerOffice.
+   */
+  erp_id?: number | null;
+  /**
    * Stock keeping unit; unique; merge criterion.
    */
   sku?: string;
