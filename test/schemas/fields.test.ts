@@ -193,7 +193,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   'customcrm/customer': {
     required: [],
     rows: [
-      ['id', 'string', true], ['customer_number', 'integer|null', false], ['erp_customer_number', 'integer|null', false], ['is_person', 'boolean', false],
+      ['id', 'string', true], ['erp_id', 'integer|null', false], ['customer_number', 'integer|null', false], ['erp_customer_number', 'integer|null', false], ['is_person', 'boolean', false],
       ['name', 'string', false], ['legal_name', 'string|null', false], ['first_name', 'string|null', false], ['last_name', 'string|null', false],
       ['date_of_birth', 'string(date)|null', false], ['organization_number', 'string|null', false], ['country_code', 'string', false],
       ['email', 'string|null', false], ['invoice_email', 'string|null', false], ['phone', 'string|null', false], ['website', 'string|null', false],
@@ -204,7 +204,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   'customcrm/contact': {
     required: ['customer_id', 'first_name', 'last_name'],
     rows: [
-      ['id', 'string', true], ['customer_id', 'string', false], ['first_name', 'string', false], ['last_name', 'string', false],
+      ['id', 'string', true], ['erp_id', 'integer|null', false], ['customer_id', 'string', false], ['first_name', 'string', false], ['last_name', 'string', false],
       ['email', 'string|null', false], ['phone', 'string|null', false], ['job_title', 'string|null', false], ['is_primary', 'boolean', false],
       ['is_active', 'boolean', false], ['address', 'object:CrmAddress|null', false], ['created_at', 'string(date-time)', true], ['updated_at', 'string(date-time)', true],
     ],
@@ -212,7 +212,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   'customcrm/product': {
     required: ['name'],
     rows: [
-      ['id', 'string', true], ['sku', 'string', false], ['name', 'string', false], ['description', 'string|null', false],
+      ['id', 'string', true], ['erp_id', 'integer|null', false], ['sku', 'string', false], ['name', 'string', false], ['description', 'string|null', false],
       ['type', 'enum(product|service)', false], ['unit_price', 'number', false], ['unit_cost', 'number|null', false], ['unit', 'string|null', false],
       ['gtin', 'string|null', false], ['is_active', 'boolean', false], ['is_stock_item', 'boolean', false], ['stock_on_hand', 'number|null', false], ['stock_available', 'number|null', false],
       ['created_at', 'string(date-time)', true], ['updated_at', 'string(date-time)', true],
@@ -221,7 +221,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
   'customcrm/order': {
     required: ['customer_id'],
     rows: [
-      ['id', 'string', true], ['order_number', 'integer', false], ['customer_id', 'string', false], ['contact_id', 'string|null', false],
+      ['id', 'string', true], ['erp_id', 'string|null', false], ['order_number', 'integer', false], ['customer_id', 'string', false], ['contact_id', 'string|null', false],
       ['status', 'enum(draft|won|confirmed|cancelled|invoiced)', false], ['order_date', 'string(date)', false], ['delivery_date', 'string(date)|null', false],
       ['currency', 'string', false], ['your_reference', 'string|null', false], ['po_number', 'string|null', false], ['contract_number', 'string|null', false],
       ['total_net', 'number', false], ['total_gross', 'number', false], ['erp_order_number', 'integer|null', false],

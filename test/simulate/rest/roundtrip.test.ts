@@ -6,7 +6,7 @@ import { MemoryDataset, type DtlContext } from '../../../src/dtl';
 import { collectRestTemplate, emptyShareStats, readRestSource, shareRestTemplate } from '../../../src/simulate/rest';
 import { makeWorld, pipeConfig, templateProperties } from './world';
 
-const dtlContext: DtlContext = { dataset: () => undefined, now: () => new Date('2030-01-01T00:00:00Z'), uuid: () => '00000000-0000-4000-8000-000000000000' };
+const dtlContext: DtlContext = { dataset: () => new MemoryDataset([]), now: () => new Date('2030-01-01T00:00:00Z'), uuid: () => '00000000-0000-4000-8000-000000000000' };
 
 describe('REST side round trip', () => {
   it('CRM customer → PowerOffice insert → collect links $origin → no second insert', () => {

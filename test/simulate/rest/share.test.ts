@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DtlContext, Entity } from '../../../src/dtl';
+import { MemoryDataset, type DtlContext, type Entity } from '../../../src/dtl';
 import { CallFailure, basedOnMatches, emptyShareStats, shareRestTemplate, type ShareContext } from '../../../src/simulate/rest';
 import { datasets, makeWorld, templateProperties, type TestWorld } from './world';
 
-const dtlContext: DtlContext = { dataset: () => undefined, now: () => new Date('2030-01-01T00:00:00Z'), uuid: () => '00000000-0000-4000-8000-000000000000' };
+const dtlContext: DtlContext = { dataset: () => new MemoryDataset([]), now: () => new Date('2030-01-01T00:00:00Z'), uuid: () => '00000000-0000-4000-8000-000000000000' };
 const context = (world: TestWorld, share: Entity[] = [], shareId = 'poweroffice-contactperson-share'): ShareContext => ({
   world,
   dataset: datasets({ [shareId]: share }),

@@ -47,7 +47,8 @@ export function makeWorld(start = '2026-01-01T10:00:00+00:00'): TestWorld {
   };
 }
 
+/** Dataset views for template hops: the given ones, every other dataset empty. */
 export const datasets = (byId: Record<string, Entity[]>) => {
   const views = new Map(Object.entries(byId).map(([id, es]) => [id, new MemoryDataset(es) as DatasetView]));
-  return (id: string) => views.get(id);
+  return (id: string) => views.get(id) ?? new MemoryDataset([]);
 };
