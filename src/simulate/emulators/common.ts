@@ -25,23 +25,7 @@ export function clone<T>(value: T): T {
 
 export const isRecord = (v: unknown): v is JsonRecord => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/**
- * Deep subset match of scenario `match` / `where`: every key of `expected` is present in
- * `actual` with an equal value; nested objects match by subset; lists match element by element
- * (same length); numbers compare by value. An expected `null` also matches a missing key.
- */
-export function matchesSubset(actual: unknown, expected: unknown): boolean {
-  if (expected === null) return actual === null || actual === undefined;
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matchesSubset(actual[i], e));
-  }
-  if (isRecord(expected)) {
-    if (!isRecord(actual)) return false;
-    return Object.entries(expected).every(([k, v]) => matchesSubset(Object.hasOwn(actual, k) ? actual[k] : undefined, v));
-  }
-  if (typeof expected === 'number') return typeof actual === 'number' && actual === expected;
-  return actual === expected;
-}
+export { subsetMatches as matchesSubset } from '../match';
 
 /** One RFC 6902 operation as accepted by the PowerOffice emulator. */
 export interface PatchOperation {

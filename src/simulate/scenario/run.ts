@@ -10,7 +10,7 @@ import type { EmulatedSystem, RequestLogEntry } from '../emulators/types';
 import { Engine, type SyncReport } from '../engine/engine';
 import type { RestSide } from '../engine/rest-side';
 import { type FaultInjector, globMatches } from './faults';
-import { mismatch, show, subsetMatches } from './match';
+import { mismatch, show, subsetMatches } from '../match';
 import type { JsonRecord, RefusalPattern, Scenario, Step } from './parse';
 
 export interface World {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatedSystem, JsonRecord } from '../../../src/simulate/emulators/types';
 import type { RestSide } from '../../../src/simulate/engine/rest-side';
-import { mismatch, subsetMatches } from '../../../src/simulate/scenario/match';
+import { mismatch, subsetMatches } from '../../../src/simulate/match';
 import { parseScenario } from '../../../src/simulate/scenario/parse';
 import { runScenario, type SimConfig, type WorldFactory } from '../../../src/simulate/scenario/run';
 
@@ -152,5 +152,17 @@ steps:
 
   it('skips pending scenarios', () => {
     expect(run('pending: waiting for a fix\nsteps:\n  - sync: {}\n')).toMatchObject({ status: 'pending', reason: 'waiting for a fix' });
+  });
+});
+
+describe('one definition of empty in matches', () => {
+  it('an expected null matches a missing key, null, "" and whitespace only — and nothing else', () => {
+    for (const actual of [{}, { a: null }, { a: '' }, { a: '  \t' }]) expect(subsetMatches(actual, { a: null }), JSON.stringify(actual)).toBe(true);
+    for (const actual of [{ a: 'x' }, { a: 0 }, { a: false }, { a: [] }]) expect(subsetMatches(actual, { a: null }), JSON.stringify(actual)).toBe(false);
+  });
+
+  it('object members are not properties of a record', () => {
+    expect(subsetMatches({}, { toString: 'x' })).toBe(false);
+    expect(mismatch({}, { constructor: 1 })).toBe('constructor: missing (expected 1)');
   });
 });

@@ -1,9 +1,12 @@
-// Deep subset matching of scenario `match` / `where`: every key given must be
-// present with an equal value; nested objects match by subset; lists match element by element
-// (same length, each element by subset); numbers compare by value. An expected `null` also
-// matches a missing key (the emulators use the same rule for `where`).
+// Deep subset matching of scenario `match` / `where` (the emulators use it for `where` too):
+// every key given must be present with an equal value; nested objects match by subset; lists
+// match element by element (same length, each element by subset); numbers compare by value. An
+// expected `null` matches any empty value.
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The one definition of an empty value, as the sync uses it: missing, null, "" or whitespace only. */
+export const isEmptyValue = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 export function subsetMatches(actual: unknown, expected: unknown): boolean {
   return mismatch(actual, expected, '') === undefined;
@@ -12,7 +15,7 @@ export function subsetMatches(actual: unknown, expected: unknown): boolean {
 /** The first path where `actual` fails to match `expected`, with what was found; undefined when it matches. */
 export function mismatch(actual: unknown, expected: unknown, path = ''): string | undefined {
   const here = path === '' ? '(record)' : path;
-  if (expected === null) return actual === null || actual === undefined ? undefined : `${here}: expected null, found ${show(actual)}`;
+  if (expected === null) return isEmptyValue(actual) ? undefined : `${here}: expected an empty value, found ${show(actual)}`;
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return `${here}: expected a list, found ${show(actual)}`;
     if (actual.length !== expected.length) return `${here}: expected ${expected.length} element(s), found ${actual.length}`;
@@ -26,8 +29,9 @@ export function mismatch(actual: unknown, expected: unknown, path = ''): string 
     if (!isRecord(actual)) return `${here}: expected an object, found ${show(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
       const sub = path === '' ? k : `${path}.${k}`;
-      if (!(k in actual) && v !== null) return `${sub}: missing (expected ${show(v)})`;
-      const m = mismatch(actual[k], v, sub);
+      const own = Object.hasOwn(actual, k);
+      if (!own && v !== null) return `${sub}: missing (expected ${show(v)})`;
+      const m = mismatch(own ? actual[k] : undefined, v, sub);
       if (m) return m;
     }
     return undefined;
