@@ -1,5 +1,5 @@
 // Dataflow 1 — CRM Contact ↔ PowerOffice ContactPerson.
-import { defineDataflow } from '../src/model';
+import { defineDataflow } from 'sesamflow';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
 

@@ -1,5 +1,5 @@
 // Dataflow 2 — CRM Customer ↔ PowerOffice Customers (a person customer maps to IsPerson; customer_number → ExternalNumber).
-import { defineDataflow } from '../src/model';
+import { defineDataflow } from 'sesamflow';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
 

@@ -1,5 +1,5 @@
 // Dataflow 3 — CRM Order (with lines) ↔ PowerOffice SalesOrders + SalesOrderLines.
-import { defineDataflow } from '../src/model';
+import { defineDataflow } from 'sesamflow';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
 

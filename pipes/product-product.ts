@@ -1,5 +1,5 @@
 // Dataflow 4 — CRM Product ↔ PowerOffice Product (PowerOffice owns stock: it flows to the CRM only).
-import { defineDataflow } from '../src/model';
+import { defineDataflow } from 'sesamflow';
 import { customcrm } from '../systems/customcrm';
 import { poweroffice } from '../systems/poweroffice';
 

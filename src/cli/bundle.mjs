@@ -44,35 +44,44 @@ function cacheDir() {
   return dir;
 }
 
+/** Builds the CLI (`main(argv, io)`) into `outdir/cli.mjs`, and with `model` the definition API into `outdir/model.mjs`. */
+async function build(outdir, { model = false } = {}) {
+  const esbuild = await import('esbuild');
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Bundled CommonJS dependencies may require() Node built-ins.
+    banner: { js: "import { createRequire as __sesamflowRequire } from 'node:module'; const require = __sesamflowRequire(import.meta.url);" },
+    sourcemap: 'linked', // read only with --debug (stack traces point into src/)
+    logLevel: 'error',
+  };
+  try {
+    await esbuild.build({
+      ...common,
+      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+      outfile: join(outdir, 'cli.mjs'),
+      // Dependencies are bundled too; esbuild runs a binary, and the types generator is loaded by its command only.
+      external: ['esbuild', 'json-schema-to-typescript'],
+    });
+    if (model) await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src', 'model', 'index.ts')], outfile: join(outdir, 'model.mjs') });
+  } finally {
+    // esbuild keeps a service process alive for further builds; there are none.
+    await esbuild.stop();
+  }
+}
+
 /** URL of the bundled CLI (`main(argv, io)`), building it first when there is none for the current key. */
 export async function cliBundle() {
   const parent = cacheDir();
   const dir = join(parent, `cli-${bundleKey()}`);
   const out = join(dir, 'cli.mjs');
   if (!existsSync(out)) {
-    const esbuild = await import('esbuild');
     // Built next to its final place (same depth, so the source map's relative paths hold), then
     // moved in whole: a parallel run sees no bundle or a complete one.
     const tmp = `${dir}.tmp-${process.pid}`;
-    try {
-      await esbuild.build({
-        entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-        outfile: join(tmp, 'cli.mjs'),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        // Dependencies are bundled too (one file to load); esbuild stays outside: it runs a binary.
-        external: ['esbuild'],
-        // Bundled CommonJS dependencies may require() Node built-ins.
-        banner: { js: "import { createRequire as __sesamflowRequire } from 'node:module'; const require = __sesamflowRequire(import.meta.url);" },
-        sourcemap: 'linked', // read only with --debug (stack traces point into src/)
-        logLevel: 'error',
-      });
-    } finally {
-      // esbuild keeps a service process alive for further builds; there are none.
-      await esbuild.stop();
-    }
+    await build(tmp);
     try {
       renameSync(tmp, dir);
     } catch {
@@ -81,6 +90,13 @@ export async function cliBundle() {
     prune(parent, dir);
   }
   return pathToFileURL(out).href;
+}
+
+/** `node src/cli/bundle.mjs --dist`: the built package (`npm pack` runs it): dist/cli.mjs and dist/model.mjs. */
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--dist')) {
+  const dist = join(ROOT, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  await build(dist, { model: true });
 }
 
 /** Keeps the few most recent bundles (a checkout switching branches reuses them). */

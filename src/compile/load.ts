@@ -5,7 +5,8 @@
 // imported one by one so a failure names its file. Files are taken in sorted order, so
 // results never depend on the file system's listing order.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -70,6 +71,9 @@ async function bundle(root: string, entries: string[]): Promise<{ modules: Map<s
       platform: 'node',
       target: 'node20',
       packages: 'external',
+      // The definition API by package name: from this package's sources when they are here (a
+      // checkout), else resolved by Node from the project's node_modules (an installed package).
+      ...(existsSync(packagePath('src', 'model', 'index.ts')) ? { alias: { sesamflow: packagePath('src', 'model', 'index.ts') } } : {}),
       preserveSymlinks: true,
       write: false,
       logLevel: 'silent',
@@ -96,7 +100,8 @@ async function bundle(root: string, entries: string[]): Promise<{ modules: Map<s
   });
   const hash = createHash('sha256');
   for (const f of outputs) hash.update(relative(outRoot, f.path)).update(f.contents);
-  const dir = packagePath('node_modules', '.cache', 'sesamflow', 'definitions', hash.digest('hex').slice(0, 16));
+  // In the project's node_modules: bare imports of the definitions resolve from there.
+  const dir = join(root, 'node_modules', '.cache', 'sesamflow', 'definitions', hash.digest('hex').slice(0, 16));
   if (!(await exists(join(dir, '.complete')))) {
     for (const f of outputs) {
       const target = join(dir, relative(outRoot, f.path));
@@ -107,13 +112,15 @@ async function bundle(root: string, entries: string[]): Promise<{ modules: Map<s
     await writeFile(join(dir, '.complete'), '');
     await pruneOldBundles(dirname(dir), 30);
   }
+  // Node names loaded modules by their real path (node_modules may be a link).
+  const real = await realpath(dir);
   const modules = new Map<string, string>();
   for (const [output, meta] of Object.entries(result.metafile!.outputs)) {
-    if (meta.entryPoint) modules.set(join(root, meta.entryPoint), pathToFileURL(join(dir, relative('out', output))).href);
+    if (meta.entryPoint) modules.set(join(root, meta.entryPoint), pathToFileURL(join(real, relative('out', output))).href);
   }
   const maps = new Map<string, SourceMap>();
   for (const f of outputs) {
-    if (f.path.endsWith('.map')) maps.set(pathToFileURL(join(dir, relative(outRoot, f.path.slice(0, -4)))).href, new SourceMap(JSON.parse(f.contents.toString('utf8'))));
+    if (f.path.endsWith('.map')) maps.set(pathToFileURL(join(real, relative(outRoot, f.path.slice(0, -4)))).href, new SourceMap(JSON.parse(f.contents.toString('utf8'))));
   }
   return { modules, maps };
 }

@@ -2,7 +2,7 @@
 // (`cu-1001`, `ol-1001`, …) and the `created_at` stamp. Everything else (read-only and unknown
 // fields, required fields, unique keys, references, lines inside their order, partial updates,
 // paging with `updated_since`) follows from the definition.
-import { defineEmulator } from '../../src/model';
+import { defineEmulator } from 'sesamflow';
 import { customcrm } from './index';
 
 const created = { createdAt: ['created_at'] };

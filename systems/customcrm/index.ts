@@ -2,7 +2,7 @@
 // with `updated_since`, partial updates with PATCH. Order lines have no endpoints of their own:
 // they are read and written inside their order.
 
-import { defineDatatype, defineSystem, type RestOperation } from '../../src/model';
+import { defineDatatype, defineSystem, type RestOperation } from 'sesamflow';
 import type { CrmContact } from './types/contact';
 import type { CrmCustomer } from './types/customer';
 import type { CrmOrder } from './types/order';

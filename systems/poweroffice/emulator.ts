@@ -6,7 +6,7 @@
 //
 // Simplifications, on purpose: every line is taxed at 25 % VAT; properties never set are left
 // out of responses instead of being null.
-import { defineEmulator, type EmulatedRecord, type EmulatorContext, type FieldError, type WriteEvent } from '../../src/model';
+import { defineEmulator, type EmulatedRecord, type EmulatorContext, type FieldError, type WriteEvent } from 'sesamflow';
 import { poweroffice } from './index';
 
 const VAT_RATE = 0.25;

@@ -2,7 +2,7 @@
 // sales orders and their lines), paging with PageNumber/PageSize, changes since
 // `lastChangedDateTimeOffsetGreaterThan`, JSON Patch updates, 10 requests/s per subscription key.
 
-import { defineDatatype, defineSystem, type RestOperation } from '../../src/model';
+import { defineDatatype, defineSystem, type RestOperation } from 'sesamflow';
 import type { PoContactPerson, PoContactPersonWrite } from './types/contactperson';
 import type { PoContactPersonCreateOnly } from './types/contactperson.readonly';
 import type { PoCustomer, PoCustomerWrite } from './types/customers';
