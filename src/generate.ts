@@ -3,6 +3,7 @@
 import { problemsFound } from './errors';
 import { type CompileResult, compile } from './compile/index';
 import { formatDefinitionProblem } from './compile/model';
+import { provenanceFile } from './compile/provenance';
 import { loadDefinitions } from './compile/load';
 import { renderDocs } from './docs/index';
 import { formatJson } from './sesam/format';
@@ -10,6 +11,9 @@ import type { SesamProject } from './sesam/project';
 import { sortProblems, validateProject } from './validate/index';
 import { formatProblem, type Problem } from './validate/problem';
 import { type OutputFile, manifestFile } from './write/index';
+
+/** The provenance side file in generated/. */
+export const PROVENANCE_FILE = '.sesamflow-provenance.json';
 
 /** Renders extra outputs (documents, README) from the compile result. */
 export type Renderer = (result: CompileResult) => OutputFile[];
@@ -35,7 +39,12 @@ export function generateFrom(result: CompileResult): Generated {
   if (errors.length > 0) {
     throw problemsFound(`the generated config does not validate (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatProblem));
   }
-  const files = [...projectFiles(result.project), ...renderers.flatMap((r) => r(result))];
+  const files = [
+    ...projectFiles(result.project),
+    ...renderers.flatMap((r) => r(result)),
+    // Which definition line produced which part of each file (read by `sesamflow explain` and reviewers).
+    { path: PROVENANCE_FILE, content: provenanceFile(result.project.files) },
+  ];
   return { result, files: [...files, manifestFile(files, result.origins)], warnings: problems.filter((p) => p.severity === 'warning') };
 }
 

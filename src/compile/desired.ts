@@ -15,6 +15,7 @@ import * as d from '../dtl/builder';
 import type { Expr, Rule, Transform } from '../dtl/builder';
 import type { PropertyMapping, Side } from '../model/dataflow';
 import { type FlowModel, type IntegrationModel, type SideModel, flowsInto, insertOnlyInto, other, pathOn, sideOf } from './model';
+import { type Origin, conditionOrigin, mappingOrigin, traced } from './provenance';
 import { globalId, lastModifiedProp, nsProp, refProp } from './names';
 
 /** What a desired-state block writes and the named rules it needs. */
@@ -30,6 +31,8 @@ export interface DesiredState {
   readonly nested: ReadonlyMap<string, readonly string[]>;
   /** The target's parent record is locked (a child of a locked record is not written): when, and why. */
   readonly parentLock?: { readonly locked: Expr; readonly reason: string };
+  /** The definitions behind each top-level target property. */
+  readonly origins: ReadonlyMap<string, readonly Origin[]>;
 }
 
 export interface DesiredOptions {
@@ -90,6 +93,8 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const updatable = new Set<string>();
   let parentLock: DesiredState['parentLock'];
   const nested = new Map<string, { sub: string; value: string }[]>();
+  const origins = new Map<string, Origin[]>();
+  const note = (top: string, origin: Origin) => origins.set(top, [...(origins.get(top) ?? []), origin]);
   // Inside a parent's record (order lines) an empty value is left out rather than sent as null:
   // the API validates each line field by its own type.
   const put = options.embedded ? d.addIf : d.add;
@@ -105,15 +110,16 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   );
 
   /** Adds a computed value for a target path (nested paths gather into their top-level object). */
-  const set = (path: string, value: Expr) => {
+  const set = (path: string, value: Expr, origin: Origin) => {
     const [top, ...rest] = path.split('.') as [string, ...string[]];
+    note(top, origin);
     if (rest.length === 0) {
-      transforms.push(put(top, value));
+      transforms.push(traced(put(top, value), origin));
       if (!properties.includes(top)) properties.push(top);
       return;
     }
     const name = scratch(path);
-    transforms.push(d.add(name, value));
+    transforms.push(traced(d.add(name, value), origin));
     const list = nested.get(top) ?? [];
     list.push({ sub: rest.join('.'), value: d.T(name) });
     nested.set(top, list);
@@ -127,6 +133,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   for (const m of flow.definition.mappings) {
     if (!flowsInto(m, into)) continue;
     if (m.kind !== 'external-key' && !insertOnlyInto(m, into)) updatable.add((m.kind === 'derived' ? m.target : pathOn(m, into)).split('.')[0]!);
+    const origin = mappingOrigin(flow, m);
     switch (m.kind) {
       case 'property': {
         const current = readValue(x, pathOn(m, into));
@@ -136,7 +143,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
           // Lossy value tables: keep the target's value when it already means the same thing.
           fromY = d.ifElse(d.eq(convert(m, other(into), current), source), current, fromY);
         }
-        set(pathOn(m, into), m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
+        set(pathOn(m, into), m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current), origin);
         break;
       }
       case 'reference': {
@@ -147,7 +154,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         const yRef = d.S(refProp(y, pathOn(m, other(into))));
         const lock = target.datatype.lock;
         rules[refRule(target)] = [
-          d.add('id', idIn(d.S('$ids'), target)),
+          traced(d.add('id', idIn(d.S('$ids'), target)), origin),
           // Whether the referenced record is locked in the target (its children may not change then).
           ...(lock ? [d.add('locked', d.in_(read(target, lock.property), d.list(...lock.values)))] : []),
         ];
@@ -155,9 +162,9 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
           parentLock = { locked: d.eq(d.first(d.T(resolved, 'locked')), true), reason: lockReason(target, lock) };
         }
         transforms.push(
-          d.add(
-            resolved,
-            d.applyHops(refRule(target), { datasets: [`${globalId(m.concept)} ref`], where: [d.eq(yRef, d.alias('ref', '$ids'))] }),
+          traced(
+            d.add(resolved, d.applyHops(refRule(target), { datasets: [`${globalId(m.concept)} ref`], where: [d.eq(yRef, d.alias('ref', '$ids'))] })),
+            origin,
           ),
         );
         const fromY = d.first(d.T(resolved, 'id'));
@@ -166,16 +173,16 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         // An owner PowerOffice takes only on insert cannot move there, so neither side's record
         // follows the other once it exists: PowerOffice keeps its owner, the CRM keeps a move.
         const fixed = m.erpInsertOnly === true;
-        set(path, fixed ? d.coalesce(current, fromY) : m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current));
+        set(path, fixed ? d.coalesce(current, fromY) : m.direction === 'both' ? latestWins(fromY, current) : d.coalesce(fromY, current), origin);
         // Held back until the referenced record exists in the target; a reference the target
         // requires (declared, or required by its write schema) holds the record back even when empty.
         const required = m.requiredBy.includes(into) || requiredOnWrite(x).includes(path);
-        transforms.push(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))));
+        transforms.push(traced(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))), origin));
         break;
       }
       case 'external-key': {
         // The holder keeps a key it already has; otherwise it gets the other side's id.
-        set(m.property, d.coalesce(read(x, m.property), read(y, y.datatype.primaryKey)));
+        set(m.property, d.coalesce(read(x, m.property), read(y, y.datatype.primaryKey)), origin);
         break;
       }
       case 'derived':
@@ -184,14 +191,14 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   }
 
   for (const [top, subs] of nested) {
-    transforms.push(put(top, nestedObject(subs)));
+    transforms.push(traced(put(top, nestedObject(subs)), ...(origins.get(top) ?? [])));
     if (!properties.includes(top)) properties.push(top);
   }
 
   for (const m of flow.definition.mappings) {
     if (m.kind !== 'derived' || m.side !== into) continue;
     const empty = d.and(...m.whenAllEmpty.map((p) => d.isNull(targetRef(p))));
-    set(m.target, d.ifElse(empty, m.value, readValue(x, m.target)));
+    set(m.target, d.ifElse(empty, m.value, readValue(x, m.target)), mappingOrigin(flow, m));
   }
   return {
     transforms,
@@ -200,6 +207,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     insertOnly: properties.filter((p) => !updatable.has(p) && !x.datatype.pathOnly?.includes(p)),
     nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
     ...(parentLock ? { parentLock } : {}),
+    origins,
   };
 }
 
@@ -216,6 +224,6 @@ export function nestedObject(subs: readonly { sub: string; value: Expr }[]): Exp
 export function conditionTransforms(flow: FlowModel, into: Side): Transform[] {
   return flow.definition.conditions
     .filter((c) => c.side !== into)
-    .map((c) => d.discard(d.not(d.in_(read(sideOf(flow, c.side), c.property), d.list(...c.notIn)))));
+    .map((c) => traced(d.discard(d.not(d.in_(read(sideOf(flow, c.side), c.property), d.list(...c.notIn)))), conditionOrigin(flow, c)));
 }
 

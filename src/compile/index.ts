@@ -56,8 +56,8 @@ function flowPipes(model: IntegrationModel, flow: FlowModel): JsonObject[] {
     pipes.push(collectPipe(side, { hasShare: writable, lookup: side.datatype.lookupOnCollect === true }));
     pipes.push(enrichPipe(model, flow, side));
     if (writable) {
-      const { pipe, writes, holds } = transformPipe(model, flow, side.side);
-      pipes.push(pipe, sharePipe(flow, side, writes, holds));
+      const { pipe, writes, origins, holds } = transformPipe(model, flow, side.side);
+      pipes.push(pipe, sharePipe(flow, side, writes, origins, holds));
     }
   }
   pipes.push(globalPipe(flow));

@@ -5,6 +5,7 @@ import type { Expr, Transform } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
 import { type FlowModel, type IntegrationModel, type SideModel, pathOn } from '../model';
 import { keyProp, lastModifiedProp, nsProp, originProp, pipeId, refProp } from '../names';
+import { criterionOrigin, mappingOrigin, traced } from '../provenance';
 
 export function enrichPipe(model: IntegrationModel, flow: FlowModel, side: SideModel): JsonObject {
   const rules: Transform[] = [
@@ -20,7 +21,7 @@ export function enrichPipe(model: IntegrationModel, flow: FlowModel, side: SideM
   for (const c of flow.definition.mergeCriteria) {
     const raw = d.S(pathOn(c, side.side));
     const key = c.normalise === 'lower' ? d.lower(d.strip(raw)) : d.strip(raw);
-    rules.push(d.add(keyProp(side, pathOn(c, side.side)), c.fallback && earlier.length ? d.ifElse(d.and(...earlier.map(d.isNull)), key, null) : key));
+    rules.push(traced(d.add(keyProp(side, pathOn(c, side.side)), c.fallback && earlier.length ? d.ifElse(d.and(...earlier.map(d.isNull)), key, null) : key), criterionOrigin(flow, c)));
     earlier.push(raw);
   }
 
@@ -29,7 +30,7 @@ export function enrichPipe(model: IntegrationModel, flow: FlowModel, side: SideM
     const referenced = model.byConcept.get(m.concept)!;
     const target = side.side === 'crm' ? referenced.crm : referenced.erp;
     const path = pathOn(m, side.side);
-    rules.push(d.add(refProp(side, path), d.ni(target.ns, d.string(d.S(path)))));
+    rules.push(traced(d.add(refProp(side, path), d.ni(target.ns, d.string(d.S(path)))), mappingOrigin(flow, m)));
   }
   return {
     _id: pipeId(side, 'enrich'),

@@ -5,6 +5,7 @@ import type { Expr } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
 import { type FlowModel, pathOn, sideOf } from '../model';
 import { globalId, keyProp, nsProp, originProp, pipeId } from '../names';
+import { criterionOrigin, mappingOrigin, traced } from '../provenance';
 
 export function globalPipe(flow: FlowModel): JsonObject {
   const { crm, erp } = flow;
@@ -17,11 +18,14 @@ export function globalPipe(flow: FlowModel): JsonObject {
     const holder = sideOf(flow, m.holder);
     const owner = m.holder === 'crm' ? erp : crm;
     equality.push(
-      d.eq(d.alias(holder === crm ? 'crm' : 'erp', nsProp(holder, m.property)), d.alias(owner === crm ? 'crm' : 'erp', nsProp(owner, owner.datatype.primaryKey))),
+      traced(
+        d.eq(d.alias(holder === crm ? 'crm' : 'erp', nsProp(holder, m.property)), d.alias(owner === crm ? 'crm' : 'erp', nsProp(owner, owner.datatype.primaryKey))),
+        mappingOrigin(flow, m),
+      ),
     );
   }
   for (const c of flow.definition.mergeCriteria) {
-    equality.push(d.eq(d.alias('crm', keyProp(crm, pathOn(c, 'crm'))), d.alias('erp', keyProp(erp, pathOn(c, 'erp')))));
+    equality.push(traced(d.eq(d.alias('crm', keyProp(crm, pathOn(c, 'crm'))), d.alias('erp', keyProp(erp, pathOn(c, 'erp')))), criterionOrigin(flow, c)));
   }
   return {
     _id: globalId(flow.concept),

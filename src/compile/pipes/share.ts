@@ -5,10 +5,18 @@ import * as d from '../../dtl/builder';
 import type { Rule } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
 import type { FlowModel, SideModel } from '../model';
+import { type Origin, traced } from '../provenance';
 import { globalId, operationId, pipeId } from '../names';
 import { HELD_BACK } from './transform';
 
-export function sharePipe(flow: FlowModel, x: SideModel, writes: { insert: readonly string[]; update: readonly string[] }, holds = false): JsonObject {
+export function sharePipe(
+  flow: FlowModel,
+  x: SideModel,
+  writes: { insert: readonly string[]; update: readonly string[] },
+  origins: ReadonlyMap<string, readonly Origin[]>,
+  holds = false,
+): JsonObject {
+  const of = (p: string) => origins.get(p) ?? [];
   // A held-back entity (its record is locked) makes no call: its payload rule discards it.
   const skipHeld = holds ? [d.discard(d.isNull(d.S('$source', HELD_BACK)))] : [];
   // No second insert: when the global entity already holds a record of this system (an insert
@@ -17,7 +25,7 @@ export function sharePipe(flow: FlowModel, x: SideModel, writes: { insert: reado
   // (Found by the record's ids: a merge may have given the global entity another _id.)
   const linked = d.filterValues(d.eq(d.niNs(d.it()), x.ns), d.pathOf('$ids', d.hops({ datasets: [`${globalId(flow.concept)} g`], where: [d.eq(d.S('$source', '$ids'), d.alias('g', '$ids'))] })));
   const skipLinked = [d.discard(d.not(d.isNotEmpty(linked)))];
-  const changed: Rule = writes.update.map((p) => d.ifThen(d.neq(d.S(p), d.S('$based_on', p)), d.add(p, d.S(p))));
+  const changed: Rule = writes.update.map((p) => d.ifThen(d.neq(d.S(p), d.S('$based_on', p)), traced(d.add(p, d.S(p)), ...of(p))));
   const updatePayload =
     x.system.updateStyle === 'json-patch'
       ? d.map(
@@ -44,7 +52,7 @@ export function sharePipe(flow: FlowModel, x: SideModel, writes: { insert: reado
           rewrite_insert_payload: [...skipHeld, ...skipLinked, d.add('$payload', d.apply('insert-payload', d.S('$source')))],
           rewrite_update_payload: [...skipHeld, d.add('$payload', updatePayload)],
           // Empty values are left out of inserts: the API fills its defaults.
-          'insert-payload': writes.insert.map((p) => d.addIf(p, d.S(p))),
+          'insert-payload': writes.insert.map((p) => traced(d.addIf(p, d.S(p)), ...of(p))),
           // One value per changed top-level property (a JSON Patch `replace` each, for PowerOffice).
           changed,
         },

@@ -9,6 +9,8 @@ import type { Side } from '../../model/dataflow';
 import type { JsonObject } from '../../sesam/project';
 import { conditionTransforms, desiredState, idIn, lockReason, nestedObject, nonEmpty, read } from '../desired';
 import { type FlowModel, type IntegrationModel, type SideModel, sideOf } from '../model';
+import { type Origin, traced } from '../provenance';
+import { formatSite, isSourceSite } from '../../model/site';
 import { globalId, nsProp, pipeId, refProp } from '../names';
 
 /** Children written inside their parent's record (CRM lines always; PowerOffice lines on insert). */
@@ -38,6 +40,8 @@ export function embeddedChildren(flow: FlowModel, into: Side): { child: FlowMode
 export interface TransformOutput {
   readonly pipe: JsonObject;
   readonly writes: { readonly insert: readonly string[]; readonly update: readonly string[] };
+  /** The definitions behind each written property. */
+  readonly origins: ReadonlyMap<string, readonly Origin[]>;
   /** Some entities may be held back (`sesam_held_back`): the share pipe must skip those. */
   readonly holds: boolean;
 }
@@ -84,7 +88,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
       ),
     );
     if (spec.alwaysWritten) {
-      childTransforms.push(d.add(spec.property, children));
+      childTransforms.push(traced(d.add(spec.property, children), childOrigin(child)));
       updateProperties.push(spec.property);
       insertProperties.push(spec.property);
       rules[`based-on-${cx.ns}`] = [
@@ -93,7 +97,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
-      insertOnly.push(d.add(spec.property, children));
+      insertOnly.push(traced(d.add(spec.property, children), childOrigin(child)));
       insertProperties.push(spec.property);
     }
   }
@@ -104,7 +108,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
       const cx = sideOf(child.child, into);
       return d.add(p, d.sorted(d.it(child.spec.sortBy), d.apply(`based-on-${cx.ns}`, d.S(nsProp(x, p)))));
     }
-    return d.add(p, basedOnValue(desired.nested.get(p), d.first(d.S(nsProp(x, p)))));
+    return traced(d.add(p, basedOnValue(desired.nested.get(p), d.first(d.S(nsProp(x, p))))), ...(desired.origins.get(p) ?? []));
   });
   rules['based-on'] = basedOn;
 
@@ -160,8 +164,14 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     transform: { type: 'dtl', rules: { default: defaultRule, ...rules } },
     namespaced_identifiers: false,
   } as unknown as JsonObject;
-  return { pipe, writes: { insert: insertProperties, update: updateProperties }, holds: lock !== undefined || desired.parentLock !== undefined };
+  return { pipe, writes: { insert: insertProperties, update: updateProperties }, origins: desired.origins, holds: lock !== undefined || desired.parentLock !== undefined };
 }
+
+/** The origin of the child records embedded in a parent's record: the child dataflow's definition. */
+const childOrigin = (child: FlowModel): Origin => ({
+  rule: `child records of dataflow '${child.definition.id}'`,
+  at: isSourceSite(child.definition.site) ? formatSite(child.definition.site) : child.file,
+});
 
 /** The target's own ids among the global entity's `$ids` (namespace split). */
 const ownIds = (x: SideModel): Expr => d.filterValues(d.eq(d.niNs(d.it()), x.ns), d.S('$ids'));
