@@ -452,6 +452,35 @@ const SIMPLE_UNESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
+/** Deepest nesting of arrays/objects accepted: Python's json module (sesam-py, the node) stops near 1000 too. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Invalid JSON text, located; an input error (exit 2) where it reaches the CLI. */
+export class JsonSyntaxError extends SesamflowError {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+    file: string | undefined,
+  ) {
+    super(`${file ?? '<text>'}:${line}:${column}: invalid JSON: ${reason}`, 'input');
+  }
+}
+
+/**
+ * Where and why `text` is not JSON as Sesam reads it (a BOM is allowed), or undefined when it
+ * is. Used to locate what JSON.parse only reports vaguely, and to refuse nesting too deep to walk.
+ */
+export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
+  try {
+    parseJsonText(text, undefined);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error;
+    throw error;
+  }
+}
+
 const parseJsonText = (rawText: string, file: string | undefined): Tree => {
   const text = rawText.startsWith('\ufeff') ? rawText.slice(1) : rawText;
   const offset = text.length === rawText.length ? 0 : 1;
@@ -461,7 +490,11 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
     const before = rawText.slice(0, at + offset);
     const line = before.split('\n').length;
     const column = at + offset - (before.lastIndexOf('\n') + 1) + 1;
-    throw new SesamflowError(`${file ?? '<text>'}:${line}:${column}: invalid JSON: ${message}`, 'input');
+    throw new JsonSyntaxError(line, column, message, file);
+  };
+  let depth = 0;
+  const enter = (): void => {
+    if (++depth > MAX_JSON_DEPTH) fail(`nesting deeper than ${MAX_JSON_DEPTH} levels (Sesam's own JSON reader refuses it too)`);
   };
   const skipWhitespace = (): void => {
     while (pos < text.length) {
@@ -543,11 +576,13 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
   };
 
   const parseArray = (): Tree => {
+    enter();
     pos++;
     const items: Tree[] = [];
     skipWhitespace();
     if (text[pos] === ']') {
       pos++;
+      depth--;
       return { kind: 'array', items };
     }
     for (;;) {
@@ -556,17 +591,20 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
       if (text[pos] === ',') pos++;
       else if (text[pos] === ']') {
         pos++;
+        depth--;
         return { kind: 'array', items };
       } else fail(`expected ',' or ']' but found ${describeHere()}`);
     }
   };
 
   const parseObject = (): Tree => {
+    enter();
     pos++;
     const members = new Map<string, Tree>(); // a repeated key keeps its last value, as in Python
     skipWhitespace();
     if (text[pos] === '}') {
       pos++;
+      depth--;
       return { kind: 'object', entries: [] };
     }
     for (;;) {
@@ -581,6 +619,7 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
       if (text[pos] === ',') pos++;
       else if (text[pos] === '}') {
         pos++;
+        depth--;
         return { kind: 'object', entries: sortedEntries([...members]) };
       } else fail(`expected ',' or '}' but found ${describeHere()}`);
     }

@@ -9,6 +9,7 @@ export const fileName: ValidationRule = {
   check(project) {
     const problems = [];
     for (const file of project.files) {
+      if (file.source !== undefined) continue; // expanded from a connector template: sesam-py names the file
       const id = entityId(file);
       const folder = file.path.split('/')[0];
       const stem = (file.path.split('/').pop() ?? '').replace(/\.conf\.json$/, '');

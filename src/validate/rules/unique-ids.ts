@@ -14,7 +14,7 @@ export const uniqueIds: ValidationRule = {
       const id = entityId(file);
       if (id === undefined) continue;
       const first = firstFile.get(id);
-      if (first === undefined) firstFile.set(id, file.path);
+      if (first === undefined) firstFile.set(id, file.source ?? file.path);
       else problems.push(problemAt(file, 'duplicate-id', 'error', ['_id'], `_id "${id}" is already used by ${first}`));
     }
     return problems;
