@@ -8,8 +8,8 @@
 //   - a "<system>-<datatype>-transform" shim pipe is added per datatype;
 //   - pipes whose template belongs to another datatype get sesam-py's warning comment;
 //   - http_endpoint "*event" pipes get anonymous write permission with use_webhook_secret.
-// Only plain variables are supported; Jinja blocks, filters or expressions are reported, as is
-// anything that does not render to JSON. Problems point at the template file and line.
+// Only plain variables are supported; Jinja blocks, filters or expressions are reported (and
+// kept as opaque text), as is anything that does not render to JSON. Problems point at the template file and line.
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonSyntaxError } from '../sesam/format';
@@ -64,10 +64,14 @@ function render(template: string, variables: Variables, file: string, problems: 
     if (expression !== undefined) {
       const name = expression.trim();
       if (IDENTIFIER.test(name)) out += renderValue(name, variables.get(name));
-      else
+      else {
+        out += whole; // kept as an opaque token, so the rest is still checked
         problems.push({ severity: 'error', rule: 'connector-template', file, path: '$', message: `${lineColumn(template, at)}: "{{@${expression}@}}" is not a plain variable; only {{@ name @}} placeholders are expanded here` });
-    } else if (block !== undefined)
+      }
+    } else if (block !== undefined) {
+      out += whole;
       problems.push({ severity: 'error', rule: 'connector-template', file, path: '$', message: `${lineColumn(template, at)}: template block "{{%${block}%}}" is not supported; only {{@ name @}} placeholders are expanded here` });
+    }
     shifts.push({ rendered: start, renderedEnd: out.length, template: at, templateEnd: at + whole.length });
     last = at + whole.length;
   }
