@@ -102,7 +102,7 @@ describe('connector folders', () => {
 
   it('warns that the shim of a datatype without a -collect pipe stays empty', async () => {
     const files = connector();
-    files['templates/contact.json'] = [datatypeTemplate[0]];
+    files['templates/contact.json'] = [datatypeTemplate[0]!];
     const { code, out } = await runCli('validate', await makeProject(files));
     expect(out).toBe(
       'warning manifest.json (_id xxxxxx-contact-transform) $.source.dataset: dataset "xxxxxx-contact-collect" (read by dataset source) is not written by any pipe (did you mean "xxxxxx-contact-all"?); this is the -transform pipe the connector expander adds for every datatype, and it stays empty [dangling-dataset]\n',
