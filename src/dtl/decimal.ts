@@ -91,8 +91,8 @@ export function divDecimal(a: Decimal, b: Decimal): Decimal | undefined {
   return normalizeDecimal({ m, scale: a.scale + extra });
 }
 
-/** Rounds to `digits` places: mode half-even, ceil or floor. */
-export function roundDecimal(d: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor'): Decimal {
+/** Rounds to `digits` places: mode half-even, ceil, floor or down (toward zero). */
+export function roundDecimal(d: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor' | 'down'): Decimal {
   if (d.scale <= digits) return d;
   const factor = 10n ** BigInt(d.scale - digits);
   let q = d.m / factor; // truncated toward zero

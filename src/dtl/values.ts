@@ -72,7 +72,7 @@ export const isFloat = (v: Value): boolean => (typeof v === 'number' ? !Number.i
 /** Ints and floats (not decimals). */
 export const isPyNumber = (v: Value): boolean => typeof v === 'number' || v instanceof NumberBox;
 /** The JS number of an int or float (BigInteger rounded). */
-export const numberOf = (v: Value): number => (typeof v === 'number' ? v : (v as Float | BigInteger).value as number);
+export const numberOf = (v: Value): number => (typeof v === 'number' ? v : v instanceof BigInteger ? Number(v.value) : (v as Float).value);
 /** The exact bigint of an int. */
 export const bigintOf = (v: Value): bigint => (typeof v === 'number' ? BigInt(v) : (v as BigInteger).value);
 
@@ -145,6 +145,24 @@ export const isDict = (v: Value): v is Dict => typeof v === 'object' && v !== nu
 export const isInt = (v: Value): v is number => typeof v === 'number' && Number.isInteger(v);
 /** Ints, floats and decimals. */
 export const isNumeric = (v: Value): boolean => isPyNumber(v) || (typeof v === 'string' && stringKind(v) === 'decimal');
+
+/** Names every plain object inherits ("constructor", "toString", "__proto__"...): never entity properties. */
+const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** True when `name` needs an own-property check to be read as plain data. */
+export const isInheritedName = (name: string): boolean => INHERITED.has(name);
+
+/** A property of a dict as plain data: inherited members (constructor, toString, __proto__) are absent. */
+export const getOwn = (d: Dict, name: string): Value | undefined =>
+  INHERITED.has(name) ? (Object.prototype.hasOwnProperty.call(d, name) ? d[name] : undefined) : d[name];
+
+/** True when a dict has the property as plain data. */
+export const hasOwn = (d: Dict, name: string): boolean => Object.prototype.hasOwnProperty.call(d, name);
+
+/** Sets a property as plain data; "__proto__" too (a plain assignment would replace the prototype). */
+export function setOwn(d: Dict, name: string, v: Value): void {
+  if (name === '__proto__') Object.defineProperty(d, name, { value: v, writable: true, enumerable: true, configurable: true });
+  else d[name] = v;
+}
 
 /** DTL truthiness: false, null and [] are false; everything else is true. */
 export const truthy = (v: Value): boolean =>
@@ -304,7 +322,7 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (b === undefined) return a === null;
   const ta = typeof a;
   const tb = typeof b;
-  if (ta === 'object' && tb === 'object' && a !== null && b !== null) {
+  if (ta === 'object' && tb === 'object' && a !== null && b !== null && !(a instanceof NumberBox) && !(b instanceof NumberBox)) {
     if (Array.isArray(a)) {
       if (!Array.isArray(b) || a.length !== b.length) return false;
       for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;

@@ -2,7 +2,7 @@
 // `json-transit`, group-by keys): Python json.dumps layout (", " and ": ", sorted keys).
 import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
-import { SKIP, isDict, isInt, isPlainString, kindOf, toList, vmap, type Dict, type Value } from '../values';
+import { NumberBox, SKIP, isDict, isInt, isPlainString, isPyNumber, kindOf, numberText, toList, vmap, type Dict, type Value } from '../values';
 import type { Expr, ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { specialise } from './clone';
@@ -27,8 +27,6 @@ export function typedText(v: string): string {
   }
 }
 
-const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity');
-
 /** json.dumps(sort_keys=True) layout; `transit` keeps "~…" strings, otherwise typed values become their text. */
 export function pythonJson(v: Value, transit: boolean): string {
   if (v === null || v === undefined) return 'null';
@@ -36,7 +34,7 @@ export function pythonJson(v: Value, transit: boolean): string {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
-      return jsonNumber(v);
+      return numberText(v);
     case 'string': {
       const s: string = v;
       if (transit || kindOf(s) === 'string') return JSON.stringify(s);
@@ -45,6 +43,7 @@ export function pythonJson(v: Value, transit: boolean): string {
       return JSON.stringify(typedText(s));
     }
     default:
+      if (v instanceof NumberBox) return numberText(v);
       if (Array.isArray(v)) return `[${v.map((x) => pythonJson(x, transit)).join(', ')}]`;
       return `{${Object.keys(v as Dict)
         .sort()
@@ -57,7 +56,7 @@ export function pythonJson(v: Value, transit: boolean): string {
 export function castString(v: Value): Value {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return isPlainString(v) ? v : typedText(v);
-  if (typeof v === 'number') return jsonNumber(v);
+  if (isPyNumber(v)) return numberText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return pythonJson(v, false);
 }
