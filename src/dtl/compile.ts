@@ -210,7 +210,7 @@ export function compileDtl(
   return {
     run(source: Entity, ctx: DtlContext): Entity[] {
       const T: Dict = {};
-      const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T };
+      const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
       const frame = new Frame(source, T, undefined, null, undefined, run);
       const status = root.body(frame);
       const out: Entity[] = [];
@@ -252,7 +252,7 @@ export function compileDtlExpression(expression: unknown, options: { aliases?: r
   return (variables, ctx) => {
     const T: Dict = {};
     const source = variables.source ?? null;
-    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T };
+    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T, depth: 0 };
     return expr(new Frame(source, T, undefined, variables.current ?? null, variables.aliases, run));
   };
 }

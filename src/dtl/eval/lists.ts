@@ -1,5 +1,5 @@
 // List functions. Function-expression arguments see each value as `_`.
-import { compareValues, isDict, isInt, isNumeric, keyOf, toList, truthy, type Dict, type Value } from '../values';
+import { compareValues, hasOwn, isDict, isInt, isNumeric, keyOf, setOwn, toList, truthy, type Dict, type Value } from '../values';
 import type { Expr, ExprFactory, Frame } from './core';
 import { fn1, fn2, optionalLead } from './helpers';
 import { arithmetic } from './math';
@@ -104,7 +104,8 @@ const groupBy: ExprFactory = (a) => {
       const k = keyFn(f.withU(v));
       const name = stringFn ? stringFn(f.withU(k)) : pythonJson(k, true);
       const key = typeof name === 'string' ? name : pythonJson(name, true);
-      ((out[key] ??= []) as Value[]).push(v);
+      if (!hasOwn(out, key)) setOwn(out, key, []);
+      (out[key] as Value[]).push(v);
     }
     return out;
   };
@@ -142,7 +143,7 @@ const mapDict: ExprFactory = (a) => {
       for (const [k, v] of Object.entries(d)) {
         const nk = keyFn(f.withU(k));
         if (typeof nk !== 'string') continue;
-        out[nk] = valueFn(f.withU(v));
+        setOwn(out, nk, valueFn(f.withU(v)));
         any = true;
       }
       return any ? out : undefined;
