@@ -8,12 +8,16 @@ export interface Decimal {
   scale: number;
 }
 
-/** Parses "12.50", "-1e3", ".5" (without the "~f" prefix). */
+const MAX_EXPONENT = 10_000;
+
+/** Parses "12.50", "-1e3", ".5" (without the "~f" prefix); exponents beyond ±10 000 are refused. */
 export function parseDecimal(text: string): Decimal | undefined {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!match) return undefined;
   const [, sign, intPart = '', fracPart = '', exp] = match;
   if (intPart === '' && fracPart === '') return undefined;
+  // The mantissa is expanded, so an exponent like 1e999999999 would need gigabytes: not a decimal offline.
+  if (exp && Math.abs(Number(exp)) > MAX_EXPONENT) return undefined;
   let m = BigInt(`${intPart}${fracPart}` || '0');
   let scale = fracPart.length;
   if (exp) {

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, runCli, tempDir } from '../helpers/cli';
+import { evalExpr, thrown } from './helpers';
 
 let dir = '';
 const dtl = (...args: string[]) => runCli(['dtl', ...args], dir);
@@ -18,6 +19,19 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'recursive.json'), '{"default": [["copy", "_id"], ["add", "x", ["apply", "r", "_S."]]], "r": [["add", "y", ["apply", "r", "_S."]]]}');
 });
 afterAll(removeTempDirs);
+
+describe('evaluator limits (an error for that entity, not a crash or a hang)', () => {
+  it.each([
+    [['ljust', 2147483647, 'x', 'a'], '"ljust": WIDTH 2147483647 is larger than the 1000000 characters a value may have offline'],
+    [['^', ['^', 9, 100000], 100000], '"^": the result would have about 31699300000 bits, more than the 1000000 an integer may have offline'],
+  ])('%j', (expr, message) => {
+    expect(thrown(() => evalExpr(expr)).message).toBe(message);
+  });
+  it('gives null for a decimal exponent it cannot expand and for datetimes beyond any calendar', () => {
+    expect(evalExpr(['decimal', '1e999999999'])).toBeNull();
+    expect(evalExpr(['datetime-plus', 'year', 2147483647, '~t2020-01-01T00:00:00Z'])).toBeNull();
+  });
+});
 
 describe('sesamflow dtl input', () => {
   it('refuses a non-UTF-8 input file with its line:column (exit 2)', async () => {

@@ -3,7 +3,7 @@
 // would receive.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { inputError } from '../../errors';
+import { inputError, SesamflowError } from '../../errors';
 import { compileDtl, MemoryDataset, type DtlContext, type Entity } from '../../dtl/index';
 import { parseDtlJson, stringifyDtl } from '../../dtl/json';
 import type { RegisterCommand } from './index';
@@ -128,7 +128,7 @@ Examples:
         try {
           out.push(...compiled.run(entity, ctx));
         } catch (error) {
-          if (error instanceof Error && error.name === 'DtlRuntimeError')
+          if (error instanceof SesamflowError)
             error.message = `${options.input}[${i}] (_id ${JSON.stringify(entity._id ?? null)}): ${error.message}`;
           throw error;
         }

@@ -72,7 +72,13 @@ const datetimePlusFn: ExprFactory = (a) => {
     return vmap(values(f), (v) => {
       const ns = datetimeNs(v);
       if (ns === undefined) return SKIP;
-      const r = datetimePlus(ns, p, n);
+      let r: bigint | undefined;
+      try {
+        r = datetimePlus(ns, p, n);
+      } catch (error) {
+        if (error instanceof RangeError) return SKIP; // far outside any calendar (Sesam overflows too)
+        throw error;
+      }
       return r === undefined ? SKIP : formatTransitDatetime(r);
     });
   };

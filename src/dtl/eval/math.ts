@@ -29,14 +29,19 @@ import {
   vmap,
   type Value,
 } from '../values';
-import type { ExprFactory } from './core';
+import { DtlRuntimeError, type ExprFactory } from './core';
 import { fn1, fn2, optionalLead } from './helpers';
 
 type Op = '+' | '-' | '*' | '/' | '%' | '^';
 
+/** The largest integer `^` builds offline (Python's int has no limit; a million bits is far beyond any mapping). */
+const MAX_INT_BITS = 1_000_000n;
+
 const asDecimal = (v: Value): Decimal | undefined => (isPyNumber(v) || typeof v === 'string' ? decimalOf(v) : undefined);
 
 const isNum = (v: Value) => isPyNumber(v) || kindOf(v) === 'decimal';
+
+const bitLength = (n: bigint): bigint => BigInt((n < 0n ? -n : n).toString(2).length);
 
 /** Python's floor modulo (the result has the divisor's sign). */
 const floorMod = (x: number, y: number): number => ((x % y) + y) % y;
@@ -61,6 +66,8 @@ function intArithmetic(op: Op, x: Value, y: Value): Value {
     case '-':
       return intValue(a - b);
     case '*':
+      if (bitLength(a) + bitLength(b) > MAX_INT_BITS)
+        throw new DtlRuntimeError(`"*": the result would have more than the ${MAX_INT_BITS} bits an integer may have offline`);
       return intValue(a * b);
     case '%':
       return b === 0n ? null : intValue(((a % b) + b) % b);
@@ -69,7 +76,9 @@ function intArithmetic(op: Op, x: Value, y: Value): Value {
       return a % b === 0n ? intValue(a / b) : Number(a) / Number(b);
     case '^': {
       if (b < 0n) return floatArithmetic(op, Number(a), Number(b));
-      if (b > 100_000n) return null;
+      const bits = bitLength(a) * b;
+      if (a !== 0n && a !== 1n && a !== -1n && bits > MAX_INT_BITS)
+        throw new DtlRuntimeError(`"^": the result would have about ${bits} bits, more than the ${MAX_INT_BITS} an integer may have offline`);
       return intValue(a ** b);
     }
   }

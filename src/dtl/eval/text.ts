@@ -3,7 +3,7 @@
 import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
 import { NumberBox, SKIP, isDict, isInt, isPlainString, isPyNumber, kindOf, numberText, toList, vmap, type Dict, type Value } from '../values';
-import type { Expr, ExprFactory } from './core';
+import { DtlRuntimeError, type Expr, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { specialise } from './clone';
 
@@ -61,6 +61,9 @@ export function castString(v: Value): Value {
   return pythonJson(v, false);
 }
 
+/** The widest ljust/rjust the offline evaluator pads to: a million characters. */
+const MAX_TEXT_LENGTH = 1_000_000;
+
 /** Vectorised over plain strings only (typed and other values are dropped). */
 const strings = (fn: (s: string) => Value): ExprFactory => {
   const one = (x: Value) => (isPlainString(x) ? fn(x) : SKIP);
@@ -103,6 +106,7 @@ const justify =
       const w = width(f);
       const c = fill(f);
       if (!isInt(w) || typeof c !== 'string' || [...c].length !== 1) return null;
+      if (w > MAX_TEXT_LENGTH) throw new DtlRuntimeError(`"${left ? 'ljust' : 'rjust'}": WIDTH ${w} is larger than the ${MAX_TEXT_LENGTH} characters a value may have offline`);
       return vmap(values(f), (x) => {
         if (!isPlainString(x)) return SKIP;
         const n = [...x].length;
