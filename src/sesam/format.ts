@@ -1,6 +1,6 @@
 /**
  * The one serializer of sesamflow: writes config exactly as sesam-py's `jsonformat.format_json`
- * (what `sesam format` and `sesam download` write, reference/sesam-platform.md §5.7).
+ * (what `sesam format` and `sesam download` write).
  *
  * Why byte-for-byte: `sesam status` compares local file *text* with `format_json(remote)`, so
  * any other layout makes every generated file look out of sync, and reviewers would see a shape
@@ -25,7 +25,7 @@
  *
  * How: keys are ordered, the value is serialised compactly (as Python's encoder with separators
  * `,`/`:` would), then one pass over the characters inserts line breaks and indentation from a
- * stack of open containers, leaving string contents alone — the same rules §5.7 states.
+ * stack of open containers, leaving string contents alone — the same rules format_json follows.
  *
  * Strictness: `formatJson` is for values our compiler builds, so anything that is not plain
  * JSON data (undefined, functions, class instances, NaN, ...) is a bug and throws
@@ -93,7 +93,7 @@ export const compareCodePoints = (a: string, b: string): number => {
 const codePointOrderOfUnit = (unit: number): number =>
   unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 
-/** Sesam's conventional key order (§5.7); usable as an `Array.prototype.sort` comparator. */
+/** Sesam's conventional key order; usable as an `Array.prototype.sort` comparator. */
 export const compareConfigKeys = (a: string, b: string): number => {
   const groupA = isInternalKey(a) ? 2 : CONVENTIONAL_RANK.has(a) ? 0 : 1;
   const groupB = isInternalKey(b) ? 2 : CONVENTIONAL_RANK.has(b) ? 0 : 1;
@@ -276,7 +276,7 @@ const compactOf = (tree: Tree): string => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Layout pass (§5.7): walks the compact text; string literals are copied untouched.
+// Layout pass: walks the compact text; string literals are copied untouched.
 
 const INDENT = '  ';
 
@@ -409,7 +409,7 @@ const endOfStringLiteral = (text: string, start: number): number => {
 // Public API
 
 /**
- * Serialises in-memory config exactly as `sesam format` would write it (§5.7), with a single
+ * Serialises in-memory config exactly as `sesam format` would write it, with a single
  * trailing newline. Throws `SerializeError` for anything that is not plain JSON data.
  */
 export const formatJson = (value: unknown): string => layout(compactOf(treeOfValue(value, '$', new Set())));

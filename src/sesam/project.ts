@@ -1,4 +1,4 @@
-// The in-memory shape of a sesam-py project (DESIGN §5): what the compiler produces, what the
+// The in-memory shape of a sesam-py project: what the compiler produces, what the
 // writer writes, what the validator, simulator and node client read.
 
 /** A JSON object as it appears in config (plain data only). */

@@ -1,4 +1,4 @@
-// The validator (DESIGN §6): JSON Schema first, then the semantic rules, one per file in rules/.
+// The validator: JSON Schema first, then the semantic rules, one per file in rules/.
 import type { SesamProject } from '../sesam/project';
 import { loadProject } from './load';
 import type { Problem } from './problem';

@@ -1,4 +1,4 @@
-// Reads a sesam-py project folder (DESIGN §5, reference §5.2) into a SesamProject. Broken JSON
+// Reads a sesam-py project folder (or a connector folder, expanded) into a SesamProject. Broken JSON
 // is a finding (a Problem with line:column), not a crash, so one bad file does not hide the
 // problems of all the others; only a folder we cannot read at all is an input error.
 import { readdir, readFile, stat } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Step 1 of validation (DESIGN §6.1): every config entity against our JSON Schema of Sesam
+// Step 1 of validation: every config entity against our JSON Schema of Sesam
 // config. Ajv reports every failed branch of a oneOf/anyOf; the mapping below turns that noise
 // into one readable Problem per real mistake, with a `$.a.b[0]` path.
 import type { ErrorObject, ValidateFunction } from 'ajv';

@@ -1,6 +1,6 @@
 // A pipe that reads a dataset no pipe writes never gets input (and a merge or hops over it is
 // silently empty). Reads: dataset/merge/merge_datasets/union_datasets sources, DTL hops,
-// apply-hops and lookup-entity, template share_dataset, exclude_completeness (reference §1.10).
+// apply-hops and lookup-entity, template share_dataset, exclude_completeness.
 import type { JsonValue } from '../../sesam/project';
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';

@@ -1,5 +1,5 @@
 // sesam-py `download` writes `pipes/<_id>.conf.json` and `systems/<_id>.conf.json`; a file whose
-// stem or folder differs does not round-trip through `sesam status`/`download` (reference §1.1).
+// stem or folder differs does not round-trip through `sesam status`/`download`.
 import type { ValidationRule } from '../rule';
 import { entityId, isPipe, isSystem, problemAt } from '../walk';
 

@@ -1,5 +1,5 @@
 // A REST component's `operation` (and the template's operation_* properties) must name an
-// operation declared on the component itself or on its system (reference §1.3).
+// operation declared on the component itself or on its system.
 import type { JsonObject } from '../../sesam/project';
 import type { Problem, Severity } from '../problem';
 import type { ValidationRule } from '../rule';

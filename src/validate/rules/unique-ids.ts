@@ -1,4 +1,4 @@
-// Pipes and systems share one `_id` space on a node (reference §1.1); a duplicate makes the
+// Pipes and systems share one `_id` space on a node; a duplicate makes the
 // upload ambiguous (the later file silently wins).
 import type { ValidationRule } from '../rule';
 import { entityId, isPipe, isSystem, problemAt } from '../walk';
