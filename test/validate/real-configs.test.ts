@@ -2,9 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateProject } from '../../src/validate/index';
-import type { JsonObject, SesamProject } from '../../src/sesam/project';
-import { cleanupProjects, makeProject, runCli, validProject } from './fixtures';
+import type { JsonObject } from '../../src/sesam/project';
+import { cleanupProjects, makeProject, runCli, validateFiles, validProject } from './fixtures';
 
 afterEach(cleanupProjects);
 
@@ -12,14 +11,6 @@ type Files = Record<string, unknown>;
 const pipe = (files: Files, id: string): JsonObject => files[`pipes/${id}.conf.json`] as JsonObject;
 const system = (files: Files, id: string): JsonObject => files[`systems/${id}.conf.json`] as JsonObject;
 
-function validateFiles(files: Files) {
-  const project: SesamProject = { files: [], env: {} };
-  for (const [p, content] of Object.entries(files)) {
-    if (p.endsWith('-env.json')) project.env[p.replace(/-env\.json$/, '')] = content as JsonObject;
-    else project.files.push({ path: p, entity: content as JsonObject });
-  }
-  return validateProject(project);
-}
 const errors = (files: Files) => validateFiles(files).filter((p) => p.severity === 'error').map((p) => `${p.rule} ${p.file} ${p.path}: ${p.message}`);
 
 describe('validate accepts what a node accepts', () => {

@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rules, validateProject, validateFolder } from '../../src/validate/index';
+import { rules, validateFolder } from '../../src/validate/index';
 import { loadProject } from '../../src/validate/load';
-import type { JsonObject, SesamProject } from '../../src/sesam/project';
-import { cleanupProjects, makeProject, runCli, validProject } from './fixtures';
+import type { JsonObject } from '../../src/sesam/project';
+import { cleanupProjects, makeProject, runCli, validateFiles, validProject } from './fixtures';
 
 afterEach(cleanupProjects);
 
 type Files = Record<string, unknown>;
 const pipe = (files: Files, id: string): JsonObject => files[`pipes/${id}.conf.json`] as JsonObject;
 const system = (files: Files, id: string): JsonObject => files[`systems/${id}.conf.json`] as JsonObject;
-
-/** Validates files in memory (no disk), for rule-level assertions. */
-function validateFiles(files: Files): ReturnType<typeof validateProject> {
-  const project: SesamProject = { files: [], env: {} };
-  for (const [path, content] of Object.entries(files)) {
-    if (path.endsWith('-env.json')) project.env[path.replace(/-env\.json$/, '')] = content as JsonObject;
-    else project.files.push({ path, entity: content as JsonObject });
-  }
-  return validateProject(project);
-}
 
 describe('sesamflow validate (CLI)', () => {
   it('passes a valid connector-style project with exit 0', async () => {
