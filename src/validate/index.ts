@@ -9,6 +9,7 @@ import { dtl } from './rules/dtl';
 import { envVars } from './rules/env-vars';
 import { fileName } from './rules/file-name';
 import { idNaming } from './rules/id-naming';
+import { leftoverPlaceholder } from './rules/leftover-placeholder';
 import { literalCredential } from './rules/literal-credential';
 import { pumpSchedule } from './rules/pump-schedule';
 import { restOperation } from './rules/rest-operation';
@@ -34,6 +35,7 @@ export const rules: readonly ValidationRule[] = [
   collectShareContract,
   envVars,
   pumpSchedule,
+  leftoverPlaceholder,
 ];
 
 /** Natural order: "pipes/a[2]" before "pipes/a[10]". */

@@ -148,3 +148,13 @@ describe('validate reads files like sesam-py', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('validate finds what cannot work', () => {
+  it('a connector placeholder left in a plain sesam-py project is an error', () => {
+    const files = validProject();
+    (system(files, 'crm') as JsonObject).url_pattern = '{{@ base_url @}}/%s';
+    expect(errors(files)).toEqual([
+      'leftover-placeholder systems/crm.conf.json $.url_pattern: "{{@ base_url @}}" is a connector template placeholder that was never expanded; the node would use it as literal text',
+    ]);
+  });
+});

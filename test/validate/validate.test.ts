@@ -213,6 +213,7 @@ describe('semantic rules', () => {
       'collect-share-contract',
       'undefined-env-var',
       'pump-schedule',
+      'leftover-placeholder',
     ]);
     for (const rule of rules) expect(rule.description.length).toBeGreaterThan(10);
   });
