@@ -25,7 +25,7 @@ import { getterFor } from './eval/access';
 import { specialise } from './eval/clone';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
 import { parseVariablePath, walkPath, type NiSettings } from './path';
-import { isDict, type Dict, type Value } from './values';
+import { isDict, newEntity, type Dict, type Value } from './values';
 
 export interface CompileOptions {
   /**
@@ -220,7 +220,7 @@ export function compileDtl(
   };
 
   function runOnce(source: Entity, ctx: DtlContext): Entity[] {
-    const T: Dict = {};
+    const T: Dict = newEntity();
     const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
     const frame = new Frame(source, T, undefined, null, undefined, run);
     const status = root.body(frame);
@@ -260,7 +260,7 @@ export function compileDtlExpression(expression: unknown, options: { aliases?: r
   const compiler = new RulesCompiler({ default: [] });
   const expr = compiler.expr(expression, [], { aliases: new Set(options.aliases ?? []) });
   return (variables, ctx) => {
-    const T: Dict = {};
+    const T: Dict = newEntity();
     const source = variables.source ?? null;
     const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T, depth: 0 };
     return expr(new Frame(source, T, undefined, variables.current ?? null, variables.aliases, run));

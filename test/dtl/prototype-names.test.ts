@@ -7,6 +7,12 @@ import { evalExpr, runRules } from './helpers';
 
 const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
 
+/** The prototype was not replaced: a plain object, or an entity whose prototype chain is empty. */
+function plainData(o: object): boolean {
+  const proto = Object.getPrototypeOf(o) as object | null;
+  return proto === Object.prototype || proto === null || (Object.getOwnPropertyNames(proto).length === 0 && Object.getPrototypeOf(proto) === null);
+}
+
 /** A source entity with no such properties, and one where each name is an own property. */
 const empty = { _id: 'e' };
 const withAll = (): Record<string, unknown> => parseDtlJson(`{"_id": "w", ${NAMES.map((n, i) => `"${n}": ${i + 1}`).join(', ')}}`, 'test') as Record<string, unknown>;
@@ -68,7 +74,7 @@ describe.each(NAMES)('the property name %s', (name) => {
     // merge skips names that start with "_" (root "_" properties), so __proto__ is not merged.
     const merged = name.startsWith('_') ? [] : [t!.m];
     for (const o of [t!, t!.d, t!.d2, ...merged, created!] as Record<string, unknown>[]) {
-      expect(Object.getPrototypeOf(o) === Object.prototype || Object.getPrototypeOf(o) === null).toBe(true);
+      expect(plainData(o)).toBe(true);
       expect(Object.prototype.hasOwnProperty.call(o, name)).toBe(true);
     }
     expect(t![name]).toBe('added');
@@ -79,6 +85,12 @@ describe.each(NAMES)('the property name %s', (name) => {
     expect(t!.ks).toEqual([name]);
     expect(created![name]).toBe('created');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('target entities inherit nothing', () => {
+    const [t] = runRules({ default: [['copy', '_id']] }, empty);
+    expect(name in t!).toBe(false);
+    expect(plainData(t!)).toBe(true);
   });
 
   it('remove, copy with patterns, items, values, map-dict and group-by treat it as data', () => {

@@ -3,7 +3,7 @@
 import { SesamflowError } from '../../errors';
 import { jsonPath } from '../../validate/problem';
 import type { NiSettings } from '../path';
-import type { Dict, Value } from '../values';
+import { newEntity, type Dict, type Value } from '../values';
 
 export type Entity = Record<string, unknown>;
 
@@ -126,7 +126,7 @@ export function applyRule(rule: RuleRef, source: Value, parent: Frame, where: Pa
     throw new DtlRuntimeError(
       `rule "${rule.name}" is applied more than ${MAX_APPLY_DEPTH} levels deep (${jsonPath(['rules', ...where])}); a rule that applies itself needs a condition that stops it`,
     );
-  const T: Dict = {};
+  const T: Dict = newEntity();
   const P: Dict = { _S: parent.S, _T: parent.T };
   if (parent.P) P._P = parent.P;
   const frame = new Frame(source, T, P, null, undefined, run);
