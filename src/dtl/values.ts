@@ -151,9 +151,16 @@ const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object
 /** True when `name` needs an own-property check to be read as plain data. */
 export const isInheritedName = (name: string): boolean => INHERITED.has(name);
 
-/** A property of a dict as plain data: inherited members (constructor, toString, __proto__) are absent. */
-export const getOwn = (d: Dict, name: string): Value | undefined =>
-  INHERITED.has(name) ? (Object.prototype.hasOwnProperty.call(d, name) ? d[name] : undefined) : d[name];
+/**
+ * A property of a dict as plain data: inherited members (constructor, toString, __proto__) are
+ * absent. Entity values are never functions, and every inherited member but __proto__ is one,
+ * so the common case costs one typeof.
+ */
+export function getOwn(d: Dict, name: string): Value | undefined {
+  const v = d[name];
+  if (typeof v !== 'function' && name !== '__proto__') return v;
+  return Object.prototype.hasOwnProperty.call(d, name) ? v : undefined;
+}
 
 /** True when a dict has the property as plain data. */
 export const hasOwn = (d: Dict, name: string): boolean => Object.prototype.hasOwnProperty.call(d, name);
