@@ -9,7 +9,8 @@
 //   - pipes whose template belongs to another datatype get sesam-py's warning comment;
 //   - http_endpoint "*event" pipes get anonymous write permission with use_webhook_secret.
 // Only plain variables are supported; Jinja blocks, filters or expressions are reported (and
-// kept as opaque text), as is anything that does not render to JSON. Problems point at the template file and line.
+// kept as opaque text), as is anything that does not render to JSON. Problems point at the
+// template file and line.
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonSyntaxError } from '../sesam/format';
@@ -43,9 +44,10 @@ const offsetOf = (text: string, line: number, column: number): number => {
   return offset + column - 1;
 };
 
-/** Jinja's text for a value: strings as they are, booleans as their placeholder (replaced after parsing). */
+/** Jinja's text for a value: strings as they are, booleans as their placeholder (replaced after parsing), null as Python's None. */
 function renderValue(name: string, value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return '';
+  if (value === undefined) return '';
+  if (value === null) return 'None';
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return `{{@ ${name} @}}`;
   if (typeof value === 'number') return String(value);
