@@ -8,7 +8,7 @@ import type { RegisterCommand } from './index';
 export const register: RegisterCommand = (program, io) => {
   program
     .command('validate')
-    .description('validate a Sesam config folder (ours or any sesam-py project): JSON Schema, then semantic rules')
+    .description('validate a Sesam config folder (ours, any sesam-py project or a connector): JSON Schema, then semantic rules')
     .argument('[dir]', 'sesam-py project folder (node-metadata.conf.json, pipes/, systems/, *-env.json) or connector folder (manifest.json, templates/)', 'generated')
     .option('--json', 'print the problems as a JSON array on stdout')
     .option('--strict', 'fail (exit 1) on warnings too')
@@ -26,7 +26,8 @@ $ENV(name), a -transform shim per datatype) and problems point at the template f
 
 Errors are what a Sesam node refuses or what cannot work; warnings are advice.
 
-Rules: schema, json-syntax, ${rules.map((r) => r.name).join(', ')}
+Rules: schema, json-syntax, encoding, connector-manifest, connector-template,
+${rules.map((r) => r.name).join(', ')}
 (the dtl rule reports the finer names dtl-unknown-function, dtl-arity, ...).
 
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 errors found (or warnings with
