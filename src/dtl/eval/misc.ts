@@ -119,9 +119,6 @@ const unsupported =
     throw new DtlRuntimeError(`DTL function "${name}" is not supported by sesamflow's offline evaluator (${why})`);
   };
 
-const OPENPGP =
-  'OpenPGP needs an asynchronous library (openpgp.js) and the evaluator is synchronous; offline encryption supports encrypt/decrypt (Fernet with a password) and encrypt-pki/decrypt-pki (RSA with PEM keys). A pipe using it still validates; only running it needs a Sesam node';
-
 export const miscFunctions: Record<string, ExprFactory> = {
   uri: fn1((values) => vmap(values, (v) => (isPlainString(v) ? `~r${v}` : kindOf(v) === 'uri' ? v : SKIP))),
   'is-uri': fn1((v) => kindOf(firstValue(v)) === 'uri'),
@@ -147,8 +144,6 @@ export const miscFunctions: Record<string, ExprFactory> = {
   'is-changed': isChanged,
   // No pipe execution history offline.
   completeness: () => () => null,
-  'encrypt-pgp': unsupported('encrypt-pgp', OPENPGP),
-  'decrypt-pgp': unsupported('decrypt-pgp', OPENPGP),
   curie: unsupported('curie', 'deprecated RDF function'),
   'uri-expand': unsupported('uri-expand', 'deprecated RDF function'),
   reference: unsupported('reference', 'deprecated; use lookup-entity'),
