@@ -175,6 +175,7 @@ interface RsaKey {
 }
 
 const RSA_ALGOS = new Set([1, 2, 3]);
+const MAX_RSA_BITS = 16_384;
 
 function publicPart(body: Buffer, tag: number): { key: RsaKey | undefined; end: number } {
   const r = new Reader(body);
@@ -185,6 +186,7 @@ function publicPart(body: Buffer, tag: number): { key: RsaKey | undefined; end: 
   if (!RSA_ALGOS.has(algo)) return { key: undefined, end: body.length };
   const n = r.mpi();
   const e = r.mpi();
+  if (n.toString(2).length > MAX_RSA_BITS || e.toString(2).length > MAX_RSA_BITS) throw new OpenPgpError(`RSA keys of more than ${MAX_RSA_BITS} bits are not supported`);
   const end = r.pos;
   const fingerprint = createHash('sha1').update(Buffer.from([0x99, end >> 8, end & 0xff])).update(body.subarray(0, end)).digest();
   return { key: { keyId: fingerprint.subarray(12), n, e, encrypt: algo !== 3 && (tag === 14 || tag === 7) }, end };
