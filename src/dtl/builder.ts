@@ -1,4 +1,4 @@
-// Typed construction of DTL (DESIGN §3: "DTL is written through a typed builder, never as
+// Typed construction of DTL ("DTL is written through a typed builder, never as
 // hand-assembled strings scattered in code"). Every function here returns the exact JSON that
 // Sesam reads; a typo in a function name is impossible and argument shapes are checked by tsc.
 // Only the functions the compiler needs are here; the evaluator covers the full set.

@@ -25,7 +25,7 @@ import { getterFor } from './eval/access';
 import { specialise } from './eval/clone';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
 import { parseVariablePath, walkPath, type NiSettings } from './path';
-import { isDict, type Dict, type Value } from './values';
+import { isDict, newEntity, type Dict, type Value } from './values';
 
 export interface CompileOptions {
   /**
@@ -209,27 +209,37 @@ export function compileDtl(
 
   return {
     run(source: Entity, ctx: DtlContext): Entity[] {
-      const T: Dict = {};
-      const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T };
-      const frame = new Frame(source, T, undefined, null, undefined, run);
-      const status = root.body(frame);
-      const out: Entity[] = [];
-      if (status === CONTINUE) {
-        if (propagateDeleted && source._deleted === true && !('_deleted' in T)) T._deleted = true;
-        if (typeof T._id === 'string') out.push(T);
-        else if (idRequired)
-          throw new DtlRuntimeError(
-            `the DTL target entity has no string "_id" (source _id ${JSON.stringify(source._id ?? null)}); add ["copy", "_id"] or set "id_required": false`,
-          );
-      } else if (status === FILTERED) {
-        if (typeof T._id === 'string') out.push({ ...T, _filtered: true });
-      } else if (status !== DISCARDED) {
-        // unreachable: statuses are exhaustive
+      try {
+        return runOnce(source, ctx);
+      } catch (error) {
+        // Resource limits of the JavaScript engine (stack, string or BigInt size) are a failure of this DTL on this entity, not a crash.
+        if (error instanceof RangeError) throw new DtlRuntimeError(`the DTL could not be evaluated: ${error.message}`);
+        throw error;
       }
-      if (run.created) for (const e of run.created) out.push(e);
-      return out;
     },
   };
+
+  function runOnce(source: Entity, ctx: DtlContext): Entity[] {
+    const T: Dict = newEntity();
+    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
+    const frame = new Frame(source, T, undefined, null, undefined, run);
+    const status = root.body(frame);
+    const out: Entity[] = [];
+    if (status === CONTINUE) {
+      if (propagateDeleted && source._deleted === true && !('_deleted' in T)) T._deleted = true;
+      if (typeof T._id === 'string') out.push(T);
+      else if (idRequired)
+        throw new DtlRuntimeError(
+          `the DTL target entity has no string "_id" (source _id ${JSON.stringify(source._id ?? null)}); add ["copy", "_id"] or set "id_required": false`,
+        );
+    } else if (status === FILTERED) {
+      if (typeof T._id === 'string') out.push({ ...T, _filtered: true });
+    } else if (status !== DISCARDED) {
+      // unreachable: statuses are exhaustive
+    }
+    if (run.created) for (const e of run.created) out.push(e);
+    return out;
+  }
 }
 
 export type CompiledExpression = (variables: { source?: Value; aliases?: Record<string, Value>; current?: Value }, ctx: DtlContext) => Value;
@@ -250,9 +260,9 @@ export function compileDtlExpression(expression: unknown, options: { aliases?: r
   const compiler = new RulesCompiler({ default: [] });
   const expr = compiler.expr(expression, [], { aliases: new Set(options.aliases ?? []) });
   return (variables, ctx) => {
-    const T: Dict = {};
+    const T: Dict = newEntity();
     const source = variables.source ?? null;
-    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T };
+    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired: true, rootS: source, rootT: T, depth: 0 };
     return expr(new Frame(source, T, undefined, variables.current ?? null, variables.aliases, run));
   };
 }

@@ -8,12 +8,16 @@ export interface Decimal {
   scale: number;
 }
 
-/** Parses "12.50", "-1e3", ".5" (without the "~f" prefix). */
+const MAX_EXPONENT = 10_000;
+
+/** Parses "12.50", "-1e3", ".5" (without the "~f" prefix); exponents beyond ±10 000 are refused. */
 export function parseDecimal(text: string): Decimal | undefined {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
   if (!match) return undefined;
   const [, sign, intPart = '', fracPart = '', exp] = match;
   if (intPart === '' && fracPart === '') return undefined;
+  // The mantissa is expanded, so an exponent like 1e999999999 would need gigabytes: not a decimal offline.
+  if (exp && Math.abs(Number(exp)) > MAX_EXPONENT) return undefined;
   let m = BigInt(`${intPart}${fracPart}` || '0');
   let scale = fracPart.length;
   if (exp) {
@@ -91,8 +95,8 @@ export function divDecimal(a: Decimal, b: Decimal): Decimal | undefined {
   return normalizeDecimal({ m, scale: a.scale + extra });
 }
 
-/** Rounds to `digits` places: mode half-even, ceil or floor. */
-export function roundDecimal(d: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor'): Decimal {
+/** Rounds to `digits` places: mode half-even, ceil, floor or down (toward zero). */
+export function roundDecimal(d: Decimal, digits: number, mode: 'half-even' | 'ceil' | 'floor' | 'down'): Decimal {
   if (d.scale <= digits) return d;
   const factor = 10n ** BigInt(d.scale - digits);
   let q = d.m / factor; // truncated toward zero

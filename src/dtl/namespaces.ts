@@ -2,7 +2,7 @@
 // namespace-aware wildcard patterns (copy/remove), NI values ("~:ns:id"), and the
 // apply-ns / strip-ns rewrites (the same rewrite the pipe option add_namespaces performs).
 import { idPart, nsPart, type NiSettings } from './path';
-import { isDict, type Dict, type Value } from './values';
+import { isDict, setOwn, type Dict, type Value } from './values';
 import { wildcardTest } from './wildcard';
 
 /** Name a namespace-aware add/default writes to. `_`/`$` names are never prefixed. */
@@ -60,8 +60,10 @@ export function splitNi(v: string): [string, string] {
 // ---- apply-ns / strip-ns ----
 
 export interface ApplyNsConfig {
-  property_namespace: string;
-  identity_namespace: string;
+  /** undefined: property names get no namespace (an explicit null in the config). */
+  property_namespace: string | undefined;
+  /** undefined: `_id` values get no namespace (an explicit null in the config). */
+  identity_namespace: string | undefined;
   skip_underscore: boolean;
   skip_dollar: boolean;
   recursive: boolean;
@@ -71,26 +73,36 @@ export function applyNsConfig(arg: Value): ApplyNsConfig | undefined {
   if (typeof arg === 'string')
     return { property_namespace: arg, identity_namespace: arg, skip_underscore: true, skip_dollar: true, recursive: true };
   if (!isDict(arg)) return undefined;
-  const prop = typeof arg.property_namespace === 'string' ? arg.property_namespace : undefined;
-  const ident = typeof arg.identity_namespace === 'string' ? arg.identity_namespace : prop;
-  if (prop === undefined && ident === undefined) return undefined;
+  const given = (v: Value): string | null | undefined => (typeof v === 'string' ? v : v === null ? null : undefined);
+  const prop = given(arg.property_namespace);
+  const ident = given(arg.identity_namespace);
+  if (prop == null && ident == null) return undefined;
+  // A namespace left out defaults to the other one; null means "none".
   return {
-    property_namespace: prop ?? ident!,
-    identity_namespace: ident ?? prop!,
+    property_namespace: prop === undefined ? ident! : prop ?? undefined,
+    identity_namespace: ident === undefined ? prop! : ident ?? undefined,
     skip_underscore: arg.skip_underscore !== false,
     skip_dollar: arg.skip_dollar !== false,
     recursive: arg.recursive !== false,
   };
 }
 
-/** Prefixes property names with the property namespace and `_id` with the identity namespace. */
+/**
+ * Prefixes property names with the property namespace and the `_id` value with the identity
+ * namespace. Properties starting with "_" or "$" are left as they are, values included (unless
+ * skip_underscore / skip_dollar is false); names that already have a namespace keep it.
+ */
 export function applyNamespaces(d: Dict, cfg: ApplyNsConfig, nested = false): Dict {
   const out: Dict = {};
-  for (const [k, v] of Object.entries(d)) {
-    const value = cfg.recursive ? applyNested(v, cfg) : v;
-    if (k === '_id' && !nested) out[k] = typeof v === 'string' ? `${cfg.identity_namespace}:${v}` : v;
-    else if ((cfg.skip_underscore && k.startsWith('_')) || (cfg.skip_dollar && k.startsWith('$'))) out[k] = value;
-    else out[`${cfg.property_namespace}:${k}`] = value;
+  for (const k of Object.keys(d)) {
+    const v = d[k];
+    if ((cfg.skip_underscore && k.startsWith('_')) || (cfg.skip_dollar && k.startsWith('$'))) {
+      setOwn(out, k, k === '_id' && !nested && typeof v === 'string' && cfg.identity_namespace !== undefined ? `${cfg.identity_namespace}:${v}` : v);
+      continue;
+    }
+    let value = cfg.recursive ? applyNested(v, cfg) : v;
+    if (k === '_id' && !nested && typeof v === 'string' && cfg.identity_namespace !== undefined) value = `${cfg.identity_namespace}:${v}`;
+    setOwn(out, k.includes(':') || cfg.property_namespace === undefined ? k : `${cfg.property_namespace}:${k}`, value);
   }
   return out;
 }
@@ -106,6 +118,6 @@ export function stripNamespaces(v: Value): Value {
   if (Array.isArray(v)) return v.map(stripNamespaces);
   if (!isDict(v)) return v;
   const out: Dict = {};
-  for (const [k, x] of Object.entries(v)) out[k.startsWith('_') || k.startsWith('$') ? k : idPart(k)] = stripNamespaces(x);
+  for (const [k, x] of Object.entries(v)) setOwn(out, k.startsWith('_') || k.startsWith('$') ? k : idPart(k), stripNamespaces(x));
   return out;
 }

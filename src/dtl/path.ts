@@ -2,7 +2,7 @@
 // through every element when it meets a list. Quoted elements ("_S.'a.b'.c", '' escapes a
 // quote) may contain dots. With namespaced identifiers on, an unqualified element matches the
 // property in every namespace.
-import { isDict, type Dict, type Value } from './values';
+import { getOwn, isDict, type Dict, type Value } from './values';
 
 export const VARIABLES = new Set(['_S', '_T', '_P', '_R', '_B', '_']);
 
@@ -74,10 +74,10 @@ export const nsPart = (key: string): string => {
 
 /** Property lookup, NI-aware when namespaced identifiers are enabled. undefined when absent. */
 export function getProperty(d: Dict, name: string, ni?: NiSettings): Value | undefined {
-  if (!ni?.enabled) return d[name];
-  if (name.startsWith('::')) return d[name.slice(2)];
-  if (name.startsWith(':')) return d[`${ni.property}${name}`];
-  if (name.includes(':') || name.startsWith('_') || name.startsWith('$')) return d[name];
+  if (!ni?.enabled) return getOwn(d, name);
+  if (name.startsWith('::')) return getOwn(d, name.slice(2));
+  if (name.startsWith(':')) return getOwn(d, `${ni.property}${name}`);
+  if (name.includes(':') || name.startsWith('_') || name.startsWith('$')) return getOwn(d, name);
   // Unqualified: the union of the property in every namespace.
   let found: Value | undefined;
   let many: Value[] | undefined;

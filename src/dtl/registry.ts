@@ -1,4 +1,4 @@
-// Every documented DTL function (datanav/docs hub/dtl/*.rst, reference/sesam-platform.md §3.4–3.5)
+// Every documented DTL function (datanav/docs hub/dtl/*.rst, plus the deprecated ones still seen)
 // with its kind and argument-count bounds. Used by the static checker (check.ts), the
 // validator and the evaluator's compile step. Argument counts exclude the function name.
 

@@ -1,9 +1,15 @@
 // DTL values. Internally the evaluator works on plain JSON where Sesam's extension types stay
 // transit-encoded strings ("~t…" datetime, "~:" NI, "~r" URI, "~u" UUID, "~f" decimal, "~b"
-// bytes). That keeps entities JSON at the boundary (no conversion pass per entity) and makes
-// a literal like "~:foo:bar" in DTL a NI, as in Sesam. Functions that care classify values
-// with kindOf(); plain strings are the common case and are recognised by their first char.
-import { compareDecimal, decimalToNumber, parseDecimal } from './decimal';
+// bytes, "~~…" a string that starts with "~"). That keeps entities JSON at the boundary (no
+// conversion pass per entity) and makes a literal like "~:foo:bar" in DTL a NI, as in Sesam.
+// Functions that care classify values with kindOf(); plain strings are the common case and are
+// recognised by their first char.
+//
+// Numbers keep Python's three types apart, as Sesam does: an int is a JS integer (or a
+// BigInteger beyond 2^53), a float is a JS number with a fraction (or a Float box when its value
+// is integral, like 1.0, or not finite), a decimal is a "~f" string. Boxes are rare (casts,
+// float arithmetic, JSON text with "1.0"), so the common paths see plain numbers only.
+import { compareDecimal, decimalToNumber, decimalToString, normalizeDecimal, parseDecimal, type Decimal } from './decimal';
 import { parseTransitDatetime } from './datetime';
 
 export type Value = unknown;
@@ -22,6 +28,71 @@ export type Kind =
   | 'dict'
   | 'list'
   | 'bytes';
+
+/** A number Sesam would keep as a float or a big int, which a plain JS number cannot say. */
+export abstract class NumberBox {
+  abstract readonly kind: 'float' | 'int';
+  /** The nearest JS number (what JSON.stringify writes when such a value leaves the evaluator). */
+  abstract toJSON(): number;
+}
+
+/** A float whose value is integral (1.0, 2e20) or not finite. Other floats are plain numbers. */
+export class Float extends NumberBox {
+  readonly kind = 'float' as const;
+  constructor(readonly value: number) {
+    super();
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** An integer outside ±2^53 (exact, like Python's int). Safe integers are plain numbers. */
+export class BigInteger extends NumberBox {
+  readonly kind = 'int' as const;
+  constructor(readonly value: bigint) {
+    super();
+  }
+  toJSON(): number {
+    return Number(this.value);
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A float value: a plain number when that says float (it has a fraction), else a Float box. */
+export const floatValue = (n: number): Value => (Number.isInteger(n) ? new Float(n) : n);
+/** An int value: a plain number when exact, else a BigInteger. */
+export const intValue = (n: bigint): Value => (n <= MAX_SAFE && n >= -MAX_SAFE ? Number(n) : new BigInteger(n));
+
+/** True for ints (plain integers and BigInteger). */
+export const isInteger = (v: Value): boolean => (typeof v === 'number' ? Number.isInteger(v) : v instanceof BigInteger);
+/** True for floats (numbers with a fraction and Float boxes). */
+export const isFloat = (v: Value): boolean => (typeof v === 'number' ? !Number.isInteger(v) : v instanceof Float);
+/** Ints and floats (not decimals). */
+export const isPyNumber = (v: Value): boolean => typeof v === 'number' || v instanceof NumberBox;
+/** The JS number of an int or float (BigInteger rounded). */
+export const numberOf = (v: Value): number => (typeof v === 'number' ? v : v instanceof BigInteger ? Number(v.value) : (v as Float).value);
+/** The exact bigint of an int. */
+export const bigintOf = (v: Value): bigint => (typeof v === 'number' ? BigInt(v) : (v as BigInteger).value);
+
+/** Python's repr of a float: 1.0, 0.1, 1e-07, 1e+20, inf, nan. */
+export function floatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (Object.is(x, -0)) return '-0.0';
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
+    const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+    const e = Number(exponent);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** JSON text of an int or float as Python writes it. */
+export const numberText = (v: Value): string => (isFloat(v) ? floatRepr(numberOf(v)) : typeof v === 'number' ? String(v) : (v as BigInteger).value.toString());
 
 const TILDE = 126;
 const DATETIME_RE = /^~t\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z)?$/;
@@ -60,7 +131,7 @@ export function kindOf(v: Value): Kind {
     case 'boolean':
       return 'boolean';
     case 'object':
-      return Array.isArray(v) ? 'list' : 'dict';
+      return Array.isArray(v) ? 'list' : v instanceof NumberBox ? 'number' : 'dict';
     default:
       return 'null';
   }
@@ -69,10 +140,45 @@ export function kindOf(v: Value): Kind {
 export const isPlainString = (v: Value): v is string =>
   typeof v === 'string' && (v.length < 2 || v.charCodeAt(0) !== TILDE || stringKind(v) === 'string');
 
-export const isDict = (v: Value): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isDict = (v: Value): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumberBox);
+/** A plain JS integer: what indexes, counts and widths must be. */
 export const isInt = (v: Value): v is number => typeof v === 'number' && Number.isInteger(v);
-/** Numbers and decimals. */
-export const isNumeric = (v: Value): boolean => typeof v === 'number' || (typeof v === 'string' && stringKind(v) === 'decimal');
+/** Ints, floats and decimals. */
+export const isNumeric = (v: Value): boolean => isPyNumber(v) || (typeof v === 'string' && stringKind(v) === 'decimal');
+
+/** Names every plain object inherits ("constructor", "toString", "__proto__"...): never entity properties. */
+const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** True when `name` needs an own-property check to be read as plain data. */
+export const isInheritedName = (name: string): boolean => INHERITED.has(name);
+
+/**
+ * A property of a dict as plain data: inherited members (constructor, toString, __proto__) are
+ * absent. Entity values are never functions, and every inherited member but __proto__ is one,
+ * so the common case costs one typeof.
+ */
+export function getOwn(d: Dict, name: string): Value | undefined {
+  const v = d[name];
+  if (typeof v !== 'function' && name !== '__proto__') return v;
+  return Object.prototype.hasOwnProperty.call(d, name) ? v : undefined;
+}
+
+/** True when a dict has the property as plain data. */
+export const hasOwn = (d: Dict, name: string): boolean => Object.prototype.hasOwnProperty.call(d, name);
+
+/** The prototype of target entities: an empty object that itself has no prototype. */
+const ENTITY_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+/**
+ * A new target entity. Its prototype chain holds no members (no "constructor", "toString",
+ * "__proto__" accessor), so nothing inherited can be mistaken for a property; unlike
+ * Object.create(null) it stays a fast object in V8.
+ */
+export const newEntity = (): Dict => Object.create(ENTITY_PROTOTYPE) as Dict;
+
+/** Sets a property as plain data; "__proto__" too (a plain assignment would replace the prototype). */
+export function setOwn(d: Dict, name: string, v: Value): void {
+  if (name === '__proto__') Object.defineProperty(d, name, { value: v, writable: true, enumerable: true, configurable: true });
+  else d[name] = v;
+}
 
 /** DTL truthiness: false, null and [] are false; everything else is true. */
 export const truthy = (v: Value): boolean =>
@@ -140,13 +246,21 @@ const RANK: Record<Kind, number> = {
   bytes: 10,
 };
 
+/** The decimal of an int, float or "~f" decimal (undefined for NaN/infinite floats). */
+export function decimalOf(v: Value): Decimal | undefined {
+  if (typeof v === 'string') return parseDecimal(v.slice(2));
+  if (v instanceof BigInteger) return { m: v.value, scale: 0 };
+  const n = numberOf(v);
+  return Number.isFinite(n) ? parseDecimal(String(n)) : undefined;
+}
+
 function compareNumeric(a: Value, b: Value): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  const da = typeof a === 'number' ? parseDecimal(String(a)) : parseDecimal((a as string).slice(2));
-  const db = typeof b === 'number' ? parseDecimal(String(b)) : parseDecimal((b as string).slice(2));
+  const da = decimalOf(a);
+  const db = decimalOf(b);
   if (da && db) return compareDecimal(da, db);
-  const na = typeof a === 'number' ? a : decimalToNumber(a as string);
-  const nb = typeof b === 'number' ? b : decimalToNumber(b as string);
+  const na = typeof a === 'string' ? decimalToNumber(a) : numberOf(a);
+  const nb = typeof b === 'string' ? decimalToNumber(b) : numberOf(b);
   return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
@@ -224,7 +338,7 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (b === undefined) return a === null;
   const ta = typeof a;
   const tb = typeof b;
-  if (ta === 'object' && tb === 'object' && a !== null && b !== null) {
+  if (ta === 'object' && tb === 'object' && a !== null && b !== null && !(a instanceof NumberBox) && !(b instanceof NumberBox)) {
     if (Array.isArray(a)) {
       if (!Array.isArray(b) || a.length !== b.length) return false;
       for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
@@ -255,6 +369,16 @@ function quotedKey(k: string): string {
   return q;
 }
 
+/** Equal numbers of any type (1, 1.0, "~f1.00") get the same key, as Python's hash gives them. */
+function numberKey(v: Value): string {
+  if (v instanceof Float) return `n${v.value}`;
+  const d = decimalOf(v);
+  if (!d) return `n${String(v)}`;
+  const text = decimalToString(normalizeDecimal(d));
+  const n = Number(text);
+  return Number.isSafeInteger(n) || String(n) === text ? `n${n}` : `n${text}`;
+}
+
 /** A string key such that equal values (valuesEqual) get equal keys; for sets and join indexes. */
 export function keyOf(v: Value): string {
   if (v === null || v === undefined) return 'z';
@@ -266,12 +390,13 @@ export function keyOf(v: Value): string {
     case 'string': {
       if (v.length > 1 && v.charCodeAt(0) === TILDE) {
         const k = stringKind(v);
-        if (k === 'decimal') return `n${decimalToNumber(v)}`;
+        if (k === 'decimal') return numberKey(v);
         if (k === 'datetime') return `t${parseTransitDatetime(v)}`;
       }
       return `s${v}`;
     }
     case 'object': {
+      if (v instanceof NumberBox) return numberKey(v);
       // Built with plain concatenation (no map/join arrays): distinct and merges key whole dicts.
       let s: string;
       if (Array.isArray(v)) {

@@ -1,6 +1,6 @@
 /**
  * The one serializer of sesamflow: writes config exactly as sesam-py's `jsonformat.format_json`
- * (what `sesam format` and `sesam download` write, reference/sesam-platform.md §5.7).
+ * (what `sesam format` and `sesam download` write).
  *
  * Why byte-for-byte: `sesam status` compares local file *text* with `format_json(remote)`, so
  * any other layout makes every generated file look out of sync, and reviewers would see a shape
@@ -25,7 +25,7 @@
  *
  * How: keys are ordered, the value is serialised compactly (as Python's encoder with separators
  * `,`/`:` would), then one pass over the characters inserts line breaks and indentation from a
- * stack of open containers, leaving string contents alone — the same rules §5.7 states.
+ * stack of open containers, leaving string contents alone — the same rules format_json follows.
  *
  * Strictness: `formatJson` is for values our compiler builds, so anything that is not plain
  * JSON data (undefined, functions, class instances, NaN, ...) is a bug and throws
@@ -93,7 +93,7 @@ export const compareCodePoints = (a: string, b: string): number => {
 const codePointOrderOfUnit = (unit: number): number =>
   unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 
-/** Sesam's conventional key order (§5.7); usable as an `Array.prototype.sort` comparator. */
+/** Sesam's conventional key order; usable as an `Array.prototype.sort` comparator. */
 export const compareConfigKeys = (a: string, b: string): number => {
   const groupA = isInternalKey(a) ? 2 : CONVENTIONAL_RANK.has(a) ? 0 : 1;
   const groupB = isInternalKey(b) ? 2 : CONVENTIONAL_RANK.has(b) ? 0 : 1;
@@ -276,7 +276,7 @@ const compactOf = (tree: Tree): string => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Layout pass (§5.7): walks the compact text; string literals are copied untouched.
+// Layout pass: walks the compact text; string literals are copied untouched.
 
 const INDENT = '  ';
 
@@ -409,7 +409,7 @@ const endOfStringLiteral = (text: string, start: number): number => {
 // Public API
 
 /**
- * Serialises in-memory config exactly as `sesam format` would write it (§5.7), with a single
+ * Serialises in-memory config exactly as `sesam format` would write it, with a single
  * trailing newline. Throws `SerializeError` for anything that is not plain JSON data.
  */
 export const formatJson = (value: unknown): string => layout(compactOf(treeOfValue(value, '$', new Set())));
@@ -452,6 +452,35 @@ const SIMPLE_UNESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
+/** Deepest nesting of arrays/objects accepted: Python's json module (sesam-py, the node) stops near 1000 too. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Invalid JSON text, located; an input error (exit 2) where it reaches the CLI. */
+export class JsonSyntaxError extends SesamflowError {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+    file: string | undefined,
+  ) {
+    super(`${file ?? '<text>'}:${line}:${column}: invalid JSON: ${reason}`, 'input');
+  }
+}
+
+/**
+ * Where and why `text` is not JSON as Sesam reads it (a BOM is allowed), or undefined when it
+ * is. Used to locate what JSON.parse only reports vaguely, and to refuse nesting too deep to walk.
+ */
+export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
+  try {
+    parseJsonText(text, undefined);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error;
+    throw error;
+  }
+}
+
 const parseJsonText = (rawText: string, file: string | undefined): Tree => {
   const text = rawText.startsWith('\ufeff') ? rawText.slice(1) : rawText;
   const offset = text.length === rawText.length ? 0 : 1;
@@ -461,7 +490,11 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
     const before = rawText.slice(0, at + offset);
     const line = before.split('\n').length;
     const column = at + offset - (before.lastIndexOf('\n') + 1) + 1;
-    throw new SesamflowError(`${file ?? '<text>'}:${line}:${column}: invalid JSON: ${message}`, 'input');
+    throw new JsonSyntaxError(line, column, message, file);
+  };
+  let depth = 0;
+  const enter = (): void => {
+    if (++depth > MAX_JSON_DEPTH) fail(`nesting deeper than ${MAX_JSON_DEPTH} levels (Sesam's own JSON reader refuses it too)`);
   };
   const skipWhitespace = (): void => {
     while (pos < text.length) {
@@ -543,11 +576,13 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
   };
 
   const parseArray = (): Tree => {
+    enter();
     pos++;
     const items: Tree[] = [];
     skipWhitespace();
     if (text[pos] === ']') {
       pos++;
+      depth--;
       return { kind: 'array', items };
     }
     for (;;) {
@@ -556,17 +591,20 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
       if (text[pos] === ',') pos++;
       else if (text[pos] === ']') {
         pos++;
+        depth--;
         return { kind: 'array', items };
       } else fail(`expected ',' or ']' but found ${describeHere()}`);
     }
   };
 
   const parseObject = (): Tree => {
+    enter();
     pos++;
     const members = new Map<string, Tree>(); // a repeated key keeps its last value, as in Python
     skipWhitespace();
     if (text[pos] === '}') {
       pos++;
+      depth--;
       return { kind: 'object', entries: [] };
     }
     for (;;) {
@@ -581,6 +619,7 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
       if (text[pos] === ',') pos++;
       else if (text[pos] === '}') {
         pos++;
+        depth--;
         return { kind: 'object', entries: sortedEntries([...members]) };
       } else fail(`expected ',' or '}' but found ${describeHere()}`);
     }

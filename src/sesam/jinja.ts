@@ -20,11 +20,27 @@
 import { SesamflowError } from '../errors';
 
 export class TemplateError extends SesamflowError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Valid Jinja that this evaluator does not implement (a node may well accept it). */
+    readonly unimplemented = false,
+  ) {
     super(message, 'problems');
     this.name = 'TemplateError';
   }
 }
+
+/** Functions Sesam offers in operation templates, and Jinja statements: valid, just not simulated. */
+const SESAM_FUNCTIONS = new Set(['now', 'timedelta', 'secret', 'range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace']);
+const JINJA_STATEMENTS = new Set(['for', 'endfor', 'set', 'endset', 'with', 'endwith', 'filter', 'endfilter', 'raw', 'endraw']);
+
+/**
+ * Jinja's built-in filters: a template using one this evaluator lacks is valid Jinja, just not
+ * simulated. (`attr` is left out on purpose: it walks to any attribute, which no operation needs.)
+ */
+const JINJA_FILTERS = new Set(
+  'abs batch capitalize center default dictsort escape filesizeformat first float forceescape format groupby indent int items join last length list lower map max min pprint random reject rejectattr replace reverse round safe select selectattr slice sort string striptags sum title tojson trim truncate unique upper urlencode urlize wordcount wordwrap xmlattr'.split(' '),
+);
 
 /** A compiled template: renders with the given variables. */
 export type CompiledTemplate = (vars: Readonly<Record<string, unknown>>) => string;
@@ -319,6 +335,18 @@ function round(v: Value, precision: Value, method: Value): Value {
   throw new TemplateError("round: method must be 'common', 'ceil' or 'floor'");
 }
 
+/** The largest (`sign` 1) or smallest (-1) of numbers or of strings; undefined for an empty sequence. */
+function extreme(items: readonly Value[], sign: 1 | -1): Value {
+  let best: Value;
+  for (const item of items) {
+    const a = num(item);
+    const b = best === undefined ? undefined : num(best);
+    const better = a !== undefined && b !== undefined ? (a - b) * sign > 0 : best === undefined || (text(item) > text(best)) === (sign === 1);
+    if (better) best = item;
+  }
+  return best;
+}
+
 function base64Decode(v: Value): Value {
   const s = v instanceof PyBytes ? new TextDecoder().decode(v.data) : text(v);
   return new PyBytes(new Uint8Array(Buffer.from(s, 'base64')));
@@ -353,6 +381,21 @@ const FILTERS: Record<string, BuiltinSpec> = {
   join: { params: ['d', 'attribute'], fn: (v, [d]) => bounded(sequenceOf(v, 'join').map(str).join(d === undefined ? '' : text(d))) },
   first: { params: [], fn: (v) => sequenceOf(v, 'first')[0] },
   last: { params: [], fn: (v) => sequenceOf(v, 'last').at(-1) },
+  max: { params: ['case_sensitive', 'attribute'], fn: (v) => extreme(sequenceOf(v, 'max'), 1) },
+  min: { params: ['case_sensitive', 'attribute'], fn: (v) => extreme(sequenceOf(v, 'min'), -1) },
+  truncate: {
+    params: ['length', 'killwords', 'end', 'leeway'],
+    fn: (v, [length, killwords, end, leeway]) => {
+      const s = text(v);
+      const max = typeof length === 'number' ? length : 255;
+      const tail = end === undefined ? '...' : text(end);
+      if (s.length <= max + (typeof leeway === 'number' ? leeway : 5)) return s;
+      if (truthy(killwords)) return s.slice(0, max - tail.length) + tail;
+      const cut = s.slice(0, max - tail.length);
+      const space = cut.lastIndexOf(' ');
+      return (space > 0 ? cut.slice(0, space) : cut) + tail;
+    },
+  },
   abs: {
     params: [],
     fn: (v) => {
@@ -566,9 +609,9 @@ class Parser {
     if (!this.isOp(value)) this.fail(`expected '${value}'`);
     this.i++;
   }
-  fail(message: string): never {
+  fail(message: string, unimplemented = false): never {
     const t = this.peek();
-    throw new TemplateError(`${message} at ${t.type === 'end' ? 'the end' : `'${t.value}'`} (position ${t.pos})`);
+    throw new TemplateError(`${message} at ${t.type === 'end' ? 'the end' : `'${t.value}'`} (position ${t.pos})`, unimplemented);
   }
   atEnd(): boolean {
     return this.peek().type === 'end';
@@ -722,7 +765,11 @@ class Parser {
         const nameToken = this.next();
         if (nameToken.type !== 'name') this.fail('expected a filter name');
         const spec = own(FILTERS, nameToken.value);
-        if (!spec) throw new TemplateError(`filter '${nameToken.value}' is not part of the template subset (supported: ${Object.keys(FILTERS).sort().join(', ')})`);
+        if (!spec)
+          throw new TemplateError(
+            `filter '${nameToken.value}' is not part of the template subset (supported: ${Object.keys(FILTERS).sort().join(', ')})`,
+            JINJA_FILTERS.has(nameToken.value),
+          );
         const args = this.isOp('(') ? this.callArgs(spec.params, `filter ${nameToken.value}`) : [];
         const operand = value;
         value = (v) => spec.fn(operand(v), args.map((a) => (a ? a(v) : undefined)));
@@ -794,9 +841,9 @@ class Parser {
         }
       } else if (this.isOp('[')) {
         this.i++;
-        if (this.isOp(':')) this.fail('slices are not part of the template subset');
+        if (this.isOp(':')) this.fail('slices are not part of the template subset', true);
         const key = this.expression();
-        if (this.isOp(':')) this.fail('slices are not part of the template subset');
+        if (this.isOp(':')) this.fail('slices are not part of the template subset', true);
         this.expectOp(']');
         const target = value;
         value = (v) => member(target(v), plain(key(v)));
@@ -830,7 +877,7 @@ class Parser {
           this.i--;
           this.fail('expected a value');
         }
-        if (this.isOp('(')) throw new TemplateError(`calling ${t.value}() is not part of the template subset`);
+        if (this.isOp('(')) throw new TemplateError(`calling ${t.value}() is not part of the template subset`, SESAM_FUNCTIONS.has(t.value));
         const name = t.value;
         return (v) => (Object.hasOwn(v, name) ? sanitize(v[name]) : undefined);
       }
@@ -952,7 +999,7 @@ function build(tags: Tag[]): Node[] {
         if (terminators.includes(keyword)) return { nodes, end: keyword, arg: { ...tag, content: m![2]! } };
         if (keyword === 'elif' || keyword === 'else' || keyword === 'endif') throw new TemplateError(`{% ${keyword} %} without {% if %} (position ${tag.pos})`);
         if (keyword !== 'if') {
-          throw new TemplateError(`{% ${keyword || tag.content.trim()} %} is not part of the template subset (only if / elif / else / endif)`);
+          throw new TemplateError(`{% ${keyword || tag.content.trim()} %} is not part of the template subset (only if / elif / else / endif)`, JINJA_STATEMENTS.has(keyword));
         }
         const branches: { condition: Expr; body: Node[] }[] = [];
         let condition = parseExpression(m![2]!, tag.pos);
@@ -1031,14 +1078,14 @@ export function compiledTemplate(template: string): CompiledTemplate {
   return render;
 }
 
-/** Why a template is outside the subset, or undefined when it is inside. */
-export function templateProblem(template: string): string | undefined {
+/** Why a template is outside the subset (and whether it is still valid Jinja), or undefined when it is inside. */
+export function templateProblem(template: string): { message: string; unimplemented: boolean } | undefined {
   if (!hasTemplateSyntax(template)) return undefined;
   try {
     compiledTemplate(template);
     return undefined;
   } catch (error) {
-    if (error instanceof TemplateError) return error.message;
+    if (error instanceof TemplateError) return { message: error.message, unimplemented: error.unimplemented };
     throw error;
   }
 }

@@ -10,6 +10,8 @@ export interface ConfigFile {
   /** Project-relative, `/`-separated: `node-metadata.conf.json`, `pipes/<_id>.conf.json`, `systems/<_id>.conf.json`. */
   path: string;
   entity: JsonObject;
+  /** The file the entity was written in when that is not `path` (a connector template it was expanded from). */
+  source?: string;
 }
 
 /** A whole project: config entities plus env profiles (`<profile>-env.json`). */

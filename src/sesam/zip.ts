@@ -1,7 +1,6 @@
-// The config zip that PUT /api/config takes and GET /api/config returns
-// (reference/sesam-platform.md §4.3). Built deterministically: the same project gives the same
-// bytes on any machine, so a backup or a CI artefact can be compared by hash. Neither sesam-py
-// nor the VS Code extension does this (anchors.md lesson 12).
+// The config zip that PUT /api/config takes and GET /api/config returns. Built
+// deterministically: the same project gives the same bytes on any machine, so a backup or a CI
+// artefact can be compared by hash (neither sesam-py nor the VS Code extension does this).
 import { inflateRawSync } from 'node:zlib';
 import { zipSync, type Zippable } from 'fflate';
 import { type ErrorKind, inputError, SesamflowError } from '../errors';

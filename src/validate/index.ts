@@ -1,4 +1,4 @@
-// The validator (DESIGN §6): JSON Schema first, then the semantic rules, one per file in rules/.
+// The validator: JSON Schema first, then the semantic rules, one per file in rules/.
 import type { SesamProject } from '../sesam/project';
 import { loadProject } from './load';
 import type { Problem } from './problem';
@@ -9,7 +9,9 @@ import { dtl } from './rules/dtl';
 import { envVars } from './rules/env-vars';
 import { fileName } from './rules/file-name';
 import { idNaming } from './rules/id-naming';
+import { leftoverPlaceholder } from './rules/leftover-placeholder';
 import { literalCredential } from './rules/literal-credential';
+import { pumpSchedule } from './rules/pump-schedule';
 import { restOperation } from './rules/rest-operation';
 import { secretPlacement } from './rules/secret-placement';
 import { systemReference } from './rules/system-reference';
@@ -32,6 +34,8 @@ export const rules: readonly ValidationRule[] = [
   literalCredential,
   collectShareContract,
   envVars,
+  pumpSchedule,
+  leftoverPlaceholder,
 ];
 
 /** Natural order: "pipes/a[2]" before "pipes/a[10]". */
@@ -63,7 +67,7 @@ export function validateProject(project: SesamProject): Problem[] {
 }
 
 /** Loads a sesam-py project folder and validates it; JSON syntax problems are included. */
-export async function validateFolder(dir: string): Promise<{ project: SesamProject; problems: Problem[] }> {
-  const { project, problems } = await loadProject(dir);
-  return { project, problems: sortProblems([...problems, ...validateProject(project)]) };
+export async function validateFolder(dir: string): Promise<{ project: SesamProject; problems: Problem[]; checked: string[] }> {
+  const { project, problems, checked } = await loadProject(dir);
+  return { project, problems: sortProblems([...problems, ...validateProject(project)]), checked };
 }

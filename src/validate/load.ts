@@ -1,41 +1,32 @@
-// Reads a sesam-py project folder (DESIGN §5, reference §5.2) into a SesamProject. Broken JSON
+// Reads a sesam-py project folder (or a connector folder, expanded) into a SesamProject. Broken JSON
 // is a finding (a Problem with line:column), not a crash, so one bad file does not hide the
 // problems of all the others; only a folder we cannot read at all is an input error.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { inputError } from '../errors';
+import { jsonSyntaxError } from '../sesam/format';
 import type { ConfigFile, JsonObject, JsonValue, SesamProject } from '../sesam/project';
+import { decodeUtf8 } from '../sesam/text';
+import { isConnectorFolder, loadConnector } from './connector';
 import type { Problem } from './problem';
 
 export interface LoadedProject {
   project: SesamProject;
   problems: Problem[];
+  /** Every file that was read and checked, project-relative, sorted. */
+  checked: string[];
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** 1-based line and column of a 0-based character offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
-}
-
-/** Parses JSON; on failure returns a message with line:column (V8 reports a position, newer V8 a line/column). */
+/**
+ * Parses JSON as Sesam reads it; on failure a message with line:column. Nesting deeper than
+ * Python's json module accepts is refused here, before anything walks the value.
+ */
 export function parseJson(text: string): { ok: true; value: JsonValue } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as JsonValue };
-  } catch (error) {
-    const raw = error instanceof Error ? error.message : String(error);
-    let where: { line: number; column: number };
-    const lc = /line (\d+) column (\d+)/.exec(raw);
-    const pos = /at position (\d+)/.exec(raw);
-    if (lc) where = { line: Number(lc[1]), column: Number(lc[2]) };
-    else if (pos) where = lineColumn(text, Number(pos[1]));
-    else where = lineColumn(text, text.length); // "Unexpected end of JSON input"
-    const reason = raw.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
-    return { ok: false, message: `invalid JSON at ${where.line}:${where.column}: ${reason}` };
-  }
+  const error = jsonSyntaxError(text);
+  if (error) return { ok: false, message: `invalid JSON at ${error.line}:${error.column}: ${error.reason}` };
+  return { ok: true, value: JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text) as JsonValue };
 }
 
 /** All `*.conf.json` files under dir, recursively (like sesam-py), as sorted `/`-separated paths relative to root. */
@@ -77,12 +68,16 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
   } catch (error) {
     throw inputError(`cannot read folder "${dir}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  if (isConnectorFolder(top)) {
+    const { project, problems, checked } = await loadConnector(dir, top);
+    return { project, problems, checked: checked.sort() };
+  }
   const hasMetadata = top.includes('node-metadata.conf.json');
   const hasPipes = top.includes('pipes') && (await stat(path.join(dir, 'pipes'))).isDirectory();
   const hasSystems = top.includes('systems') && (await stat(path.join(dir, 'systems'))).isDirectory();
   if (!hasMetadata && !hasPipes && !hasSystems)
-    throw inputError(`"${dir}" is not a sesam-py project: it has no node-metadata.conf.json, pipes/ or systems/ folder`, [
-      'Point validate at the folder that holds node-metadata.conf.json, pipes/ and systems/ (default: generated).',
+    throw inputError(`"${dir}" is not a sesam-py project: it has no node-metadata.conf.json, pipes/ or systems/ folder, and no connector manifest.json`, [
+      'Point validate at the folder that holds node-metadata.conf.json, pipes/ and systems/ (default: generated), or at a connector folder.',
     ]);
 
   const problems: Problem[] = [];
@@ -109,8 +104,10 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     files.push({ path: rel, entity: parsed.value });
   }
 
+  const envFiles: string[] = [];
   for (const name of top.filter((n) => n.endsWith('-env.json'))) {
     if (!(await exists(path.join(dir, name)))) continue;
+    envFiles.push(name);
     const text = await readText(dir, name, problems);
     if (text === undefined) continue;
     const parsed = parseJson(text);
@@ -125,14 +122,20 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     env[name.slice(0, -'-env.json'.length)] = parsed.value;
   }
 
-  return { project: { files, env }, problems };
+  return { project: { files, env }, problems, checked: [...paths, ...envFiles].sort() };
 }
 
-async function readText(dir: string, rel: string, problems: Problem[]): Promise<string | undefined> {
+/** A file's text (UTF-8, a BOM allowed); unreadable or non-UTF-8 files become a located problem. */
+export async function readText(dir: string, rel: string, problems: Problem[]): Promise<string | undefined> {
+  let bytes: Uint8Array;
   try {
-    return await readFile(path.join(dir, rel), 'utf8');
+    bytes = await readFile(path.join(dir, rel));
   } catch (error) {
     problems.push({ severity: 'error', rule: 'unreadable-file', file: rel, path: '$', message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     return undefined;
   }
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  problems.push({ severity: 'error', rule: 'encoding', file: rel, path: '$', message: decoded.message });
+  return undefined;
 }

@@ -1,5 +1,5 @@
 // A validation finding, always with a location: the file, the entity `_id` and a JSON path
-// into it (DESIGN §3 "Every error names where it comes from").
+// into it: every error names where it comes from.
 
 export type Severity = 'error' | 'warning';
 

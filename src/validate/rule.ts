@@ -1,7 +1,7 @@
 import type { SesamProject } from '../sesam/project';
 import type { Problem } from './problem';
 
-/** One semantic check over a whole project (DESIGN §6.2). One rule per file in rules/. */
+/** One semantic check over a whole project. One rule per file in rules/. */
 export interface ValidationRule {
   /** The rule name printed in brackets; a rule may also emit finer names (e.g. the DTL checks). */
   name: string;

@@ -1,4 +1,4 @@
-// Step 1 of validation (DESIGN §6.1): every config entity against our JSON Schema of Sesam
+// Step 1 of validation: every config entity against our JSON Schema of Sesam
 // config. Ajv reports every failed branch of a oneOf/anyOf; the mapping below turns that noise
 // into one readable Problem per real mistake, with a `$.a.b[0]` path.
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -44,6 +44,7 @@ const KIND_BY_TITLE: Record<string, string> = {
   Source: 'source',
   Transform: 'transform',
   Sink: 'sink',
+  TypedSink: 'sink',
   SesamConfigEntity: 'config entity',
 };
 
@@ -100,8 +101,32 @@ interface Finding {
   message: string;
 }
 
+/** A whole-value "$ENV(name)" / "$SECRET(name)": the node substitutes it before it checks the value. */
+const WHOLE_REFERENCE = /^\$(ENV|SECRET)\([^()$]+\)$/;
+/** A transit-encoded decimal ("~f0.1"), which Sesam reads as a number. */
+const TRANSIT_DECIMAL = /^~f[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+const expectsNumber = (error: ErrorObject): boolean =>
+  error.keyword === 'type' && /number|integer/.test(String((error.params as { type: unknown }).type));
+
+/**
+ * Drops the errors about scalars Sesam accepts in any typed position: a whole-value $ENV/$SECRET
+ * reference anywhere (enum, integer, boolean...), a transit decimal where a number is expected.
+ * All errors at that exact place concern the one value, so they go together (anyOf/oneOf included).
+ */
+function acceptedScalars(errors: ErrorObject[]): ErrorObject[] {
+  const accepted = new Set<string>();
+  for (const error of errors) {
+    if (typeof error.data !== 'string' || error.keyword === 'discriminator') continue;
+    if (WHOLE_REFERENCE.test(error.data) || (TRANSIT_DECIMAL.test(error.data) && expectsNumber(error))) accepted.add(error.instancePath);
+  }
+  // "if" only says which of then/else failed; their own errors follow.
+  return errors.filter((error) => error.keyword !== 'if' && !(accepted.has(error.instancePath) && error.keyword !== 'discriminator'));
+}
+
 /** One readable finding per ajv error (or per group of anyOf/oneOf branch errors). */
-function toFindings(errors: ErrorObject[]): Finding[] {
+function toFindings(allErrors: ErrorObject[]): Finding[] {
+  const errors = acceptedScalars(allErrors);
   // Working list; merged anyOf groups replace their members in place.
   const items: ({ error: ErrorObject; finding?: undefined } | { error?: undefined; finding: Finding })[] = errors.map((error) => ({ error }));
   const consumed = new Set<number>();
@@ -205,7 +230,7 @@ export function schemaProblems(file: ConfigFile): Problem[] {
     const key = `${path}\u0000${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ severity: 'error', rule: 'schema', file: file.path, ...(id !== undefined ? { id } : {}), path, message: finding.message });
+    problems.push({ severity: 'error', rule: 'schema', file: file.source ?? file.path, ...(id !== undefined ? { id } : {}), path, message: finding.message });
   }
   return problems;
 }

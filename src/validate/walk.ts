@@ -18,7 +18,7 @@ export const systemFiles = (project: SesamProject): ConfigFile[] => project.file
 /** Builds a Problem located in a file at a path. */
 export const problemAt = (file: ConfigFile, rule: string, severity: Severity, path: Path, message: string): Problem => {
   const id = entityId(file);
-  return { severity, rule, file: file.path, ...(id !== undefined ? { id } : {}), path: jsonPath(path), message };
+  return { severity, rule, file: file.source ?? file.path, ...(id !== undefined ? { id } : {}), path: jsonPath(path), message };
 };
 
 export interface Located<T = JsonObject> {
@@ -26,12 +26,17 @@ export interface Located<T = JsonObject> {
   path: Path;
 }
 
-/** A component and, for `conditional` ones, every alternative (recursively). */
+/**
+ * A component and, for `conditional` ones, every alternative that can be chosen (recursively):
+ * with a fixed condition (no $ENV) only that alternative ever runs.
+ */
 function withAlternatives(value: JsonValue | undefined, path: Path, out: Located[]): void {
   if (!isObject(value)) return;
   out.push({ value, path });
+  const fixed = typeof value.condition === 'string' && !value.condition.includes('$ENV(') ? value.condition : undefined;
   if (value.type === 'conditional' && isObject(value.alternatives))
     for (const [key, alternative] of Object.entries(value.alternatives)) {
+      if (fixed !== undefined && key !== fixed) continue;
       if (Array.isArray(alternative)) alternative.forEach((t, i) => withAlternatives(t, [...path, 'alternatives', key, i], out));
       else withAlternatives(alternative, [...path, 'alternatives', key], out);
     }
@@ -43,11 +48,17 @@ export function sources(pipe: JsonObject): Located[] {
   return out;
 }
 
+/** The transforms of a pipe, with conditional alternatives and the members of chained transforms. */
 export function transforms(pipe: JsonObject): Located[] {
   const out: Located[] = [];
   const t = pipe.transform;
   if (Array.isArray(t)) t.forEach((item, i) => withAlternatives(item, ['transform', i], out));
   else withAlternatives(t, ['transform'], out);
+  for (let i = 0; i < out.length; i++) {
+    const { value, path } = out[i]!;
+    if (value.type === 'chained' && Array.isArray(value.transforms))
+      value.transforms.forEach((item, j) => withAlternatives(item, [...path, 'transforms', j], out));
+  }
   return out;
 }
 
@@ -57,13 +68,16 @@ export function sinks(pipe: JsonObject): Located[] {
   return out;
 }
 
+/** A sink without a "type" is a dataset sink, as the node treats it. */
+export const isDatasetSink = (sink: JsonObject): boolean => sink.type === undefined || sink.type === 'dataset';
+
 /** Datasets a pipe writes: its dataset sinks (default dataset = pipe `_id`), or the implicit default sink. */
 export function writtenDatasets(pipe: JsonObject): string[] {
   const id = str(pipe._id);
   if (pipe.sink === undefined) return id !== undefined ? [id] : [];
   const written: string[] = [];
   for (const { value } of sinks(pipe)) {
-    if (value.type !== 'dataset') continue;
+    if (!isDatasetSink(value)) continue;
     const dataset = str(value.dataset) ?? id;
     if (dataset !== undefined) written.push(dataset);
   }

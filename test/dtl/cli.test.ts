@@ -96,7 +96,7 @@ describe('sesamflow dtl', () => {
     [['--rules', 'rules.json', '--input', 'object-input.json'], 2, 'must hold a JSON array of entities'],
     [['--rules', 'rules.json', '--input', 'in.json'], 2, 'dataset "orders" is used by the DTL: give --datasets DIR with orders.json'],
     [['--rules', 'rules.json', '--input', 'in.json', '--datasets', 'nowhere'], 2, 'cannot read --datasets folder'],
-    [['--rules', 'rules.json', '--input', 'in.json', '--datasets', 'badds'], 2, 'orders.json is not valid JSON'],
+    [['--rules', 'rules.json', '--input', 'in.json', '--datasets', 'badds'], 2, "orders.json:1:6: invalid JSON: expected ',' or ']' but found end of input"],
     [['--rules', 'transform.json', '--input', 'in.json', '--now', 'yesterday'], 2, '--now yesterday is not an ISO 8601 date-time'],
     [['--rules', 'unknown.json', '--input', 'in.json'], 1, 'unknown DTL function "concatt" (did you mean "concat"?) [dtl-unknown-function]'],
     [['--rules', 'nodefault.json', '--input', 'in.json'], 1, '[dtl-missing-default]'],
@@ -113,7 +113,7 @@ describe('sesamflow dtl', () => {
 
   it('names the file and JSON path of invalid JSON and of DTL problems', async () => {
     const broken = await dtl('--rules', 'broken.json', '--input', 'in.json');
-    expect(broken.err).toMatch(/rules file .*broken\.json is not valid JSON/);
+    expect(broken.err).toMatch(/rules file .*broken\.json:1:14: invalid JSON: unexpected end of input/);
     const unknown = await dtl('--rules', 'unknown.json', '--input', 'in.json');
     expect(unknown.err).toContain('unknown.json: invalid DTL rules (1 problem)');
     expect(unknown.err).toContain('$.rules.default[1][2][0]');

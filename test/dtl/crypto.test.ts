@@ -1,6 +1,6 @@
 // encrypt/decrypt (Fernet with a password) and encrypt-pki/decrypt-pki (RSA, PEM keys):
 // the documented round trips (hub/dtl/dtl-functions-encryption.rst), Fernet spec conformance,
-// vectorisation and errors. encrypt-pgp/decrypt-pgp stay unsupported offline.
+// vectorisation and errors. encrypt-pgp/decrypt-pgp: see openpgp.test.ts.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fernetDecrypt, fernetEncrypt } from '../../src/dtl/eval/crypto';
@@ -141,13 +141,5 @@ describe('encrypt-pki / decrypt-pki (DTL)', () => {
     const e = thrown(() => evalExpr(expr));
     expect(e.kind).toBe('problems');
     expect(e.details.join('\n')).toMatch(/"(en|de)crypt-pki" takes 2 arguments, got \d \[dtl-arity\]/);
-  });
-});
-
-describe('encrypt-pgp / decrypt-pgp', () => {
-  it.each([[['encrypt-pgp', 'key', 'a']], [['decrypt-pgp', 'key', 'pw', 'a']]])('%j is not supported offline', (expr) => {
-    const e = thrown(() => evalExpr(expr));
-    expect(e.message).toMatch(/not supported by sesamflow's offline evaluator/);
-    expect(e.kind).toBe('problems');
   });
 });

@@ -3,6 +3,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli as runCliIn } from '../helpers/cli';
+import type { JsonObject, SesamProject } from '../../src/sesam/project';
+import { validateProject } from '../../src/validate/index';
 
 const created: string[] = [];
 
@@ -94,4 +96,14 @@ export function validProject(): Record<string, unknown> {
     'test-env.json': { 'crm-url': 'http://localhost:8080', 'share-interval': 30 },
     'prod-env.json': { 'crm-url': 'https://crm.example.com', 'share-interval': 300 },
   };
+}
+
+/** Validates files in memory (no disk), for rule-level assertions; `<profile>-env.json` entries are env profiles. */
+export function validateFiles(files: Record<string, unknown>): ReturnType<typeof validateProject> {
+  const project: SesamProject = { files: [], env: {} };
+  for (const [path, content] of Object.entries(files)) {
+    if (path.endsWith('-env.json')) project.env[path.replace(/-env\.json$/, '')] = content as JsonObject;
+    else project.files.push({ path, entity: content as JsonObject });
+  }
+  return validateProject(project);
 }

@@ -3,26 +3,23 @@
 // would receive.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { inputError } from '../../errors';
+import { inputError, SesamflowError } from '../../errors';
 import { compileDtl, MemoryDataset, type DtlContext, type Entity } from '../../dtl/index';
-import { printJson } from '../io';
+import { parseDtlJson, stringifyDtl } from '../../dtl/json';
 import type { RegisterCommand } from './index';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Reads a JSON file for the DTL: UTF-8 (a BOM allowed), numbers typed like Sesam's (1 int, 1.0 float). */
 async function readJson(file: string, what: string): Promise<unknown> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw inputError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw inputError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`);
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw inputError(`${what} ${file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseDtlJson(bytes, `${what} ${file}`);
 }
 
 /** A rules object, a whole `dtl` transform, or a pipe with one dtl transform. */
@@ -73,13 +70,16 @@ export const register: RegisterCommand = (program, io) => {
     .addHelpText(
       'after',
       `
+Numbers keep Sesam's types: 1 is an int, 1.0 a float (printed as 1.0), "~f1.0" a decimal;
+ints of any size stay exact.
+
 Output (stdout): a JSON array, 2-space indented, in input order: for each source entity its
 target entity (with "_filtered": true when a filter stopped it; nothing when discarded),
 followed by the entities it emitted with "create".
 
 Exit codes: 0 ok; 1 the DTL is invalid (unknown function, wrong argument count, no "default"
-rule, ...) or failed while running (fail!, target without _id); 2 a file is missing or not
-valid JSON, the input is not an array of entities, or hops need a dataset that --datasets
+rule, ...) or failed while running (fail!, target without _id); 2 a file is missing, not
+UTF-8 or not valid JSON (with line:column), the input is not an array of entities, or hops need a dataset that --datasets
 does not have.
 
 Examples:
@@ -128,11 +128,11 @@ Examples:
         try {
           out.push(...compiled.run(entity, ctx));
         } catch (error) {
-          if (error instanceof Error && error.name === 'DtlRuntimeError')
+          if (error instanceof SesamflowError)
             error.message = `${options.input}[${i}] (_id ${JSON.stringify(entity._id ?? null)}): ${error.message}`;
           throw error;
         }
       }
-      printJson(io, out);
+      io.out(`${stringifyDtl(out)}\n`);
     });
 };

@@ -6,6 +6,7 @@ import { SesamflowError } from '../../errors';
 import { canonicalJsonFiles, isDirectory } from '../../sesam/files';
 import { formatJsonText } from '../../sesam/format';
 import { atomicWriteFile } from '../../write/safe';
+import { decodeUtf8 } from '../../sesam/text';
 import { colors, printJson } from '../io';
 import type { RegisterCommand } from './index';
 
@@ -20,7 +21,8 @@ export const register: RegisterCommand = (program, io) => {
       'after',
       `
 Exit codes: 0 all files canonical (or rewritten), 1 --check found files to rewrite,
-2 a path is missing or a file is not valid JSON (named with line:column).
+2 a path is missing or a file is not UTF-8 or not valid JSON (named with line:column; the
+file is left as it is). A UTF-8 byte order mark is accepted and dropped.
 
 Examples:
   $ sesamflow format                         rewrite generated/ in place
@@ -39,11 +41,18 @@ Examples:
       const broken: string[] = [];
       for (const file of files) {
         const name = relative(io.cwd, file) || file;
-        const text = await readFile(file, 'utf8').catch(() => undefined);
-        if (text === undefined) {
+        const bytes = await readFile(file).catch(() => undefined);
+        if (bytes === undefined) {
           broken.push(`${name}: cannot be read`);
           continue;
         }
+        const decoded = decodeUtf8(bytes);
+        if (!decoded.ok) {
+          // Rewriting it would turn every byte that is not UTF-8 into U+FFFD.
+          broken.push(`${name}: ${decoded.message}`);
+          continue;
+        }
+        const text = decoded.bom ? `\ufeff${decoded.text}` : decoded.text;
         let formatted: string;
         try {
           formatted = formatJsonText(text, name);

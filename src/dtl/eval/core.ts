@@ -1,8 +1,9 @@
 // Shared types of the DTL compiler: frames (the variables of one rule invocation), compiled
 // expressions and transforms, and the factory signatures each function family implements.
 import { SesamflowError } from '../../errors';
+import { jsonPath } from '../../validate/problem';
 import type { NiSettings } from '../path';
-import type { Dict, Value } from '../values';
+import { newEntity, type Dict, type Value } from '../values';
 
 export type Entity = Record<string, unknown>;
 
@@ -34,6 +35,8 @@ export interface RunState {
   /** Source and target of the root (`default` rule) context, for `_R`. */
   rootS: Value;
   rootT: Dict;
+  /** Current nesting of `apply` / `apply-hops`. */
+  depth: number;
 }
 
 /** Variables of one rule invocation (`_S`, `_T`, `_P`, `_R`, `_`, hop aliases). */
@@ -110,11 +113,27 @@ export class DtlRuntimeError extends SesamflowError {
   }
 }
 
-/** Runs a rule body on `source` as a nested context (`apply`): returns the target or undefined when filtered/discarded. */
-export function applyRule(rule: RuleRef, source: Value, parent: Frame): Dict | undefined {
-  const T: Dict = {};
+/** How deep `apply`/`apply-hops` may nest (a rule applying itself); deeper is an error, not a stack overflow. */
+export const MAX_APPLY_DEPTH = 256;
+
+/**
+ * Runs a rule body on `source` as a nested context (`apply`): returns the target or undefined
+ * when filtered/discarded. `where` locates the apply call for the recursion error.
+ */
+export function applyRule(rule: RuleRef, source: Value, parent: Frame, where: Path): Dict | undefined {
+  const run = parent.run;
+  if (run.depth >= MAX_APPLY_DEPTH)
+    throw new DtlRuntimeError(
+      `rule "${rule.name}" is applied more than ${MAX_APPLY_DEPTH} levels deep (${jsonPath(['rules', ...where])}); a rule that applies itself needs a condition that stops it`,
+    );
+  const T: Dict = newEntity();
   const P: Dict = { _S: parent.S, _T: parent.T };
   if (parent.P) P._P = parent.P;
-  const frame = new Frame(source, T, P, null, undefined, parent.run);
-  return rule.body(frame) === CONTINUE ? T : undefined;
+  const frame = new Frame(source, T, P, null, undefined, run);
+  run.depth++;
+  try {
+    return rule.body(frame) === CONTINUE ? T : undefined;
+  } finally {
+    run.depth--;
+  }
 }

@@ -8,8 +8,8 @@
 //     SHA-256(password UTF-8) as the 32-byte Fernet key (signing key = first 16 bytes,
 //     AES-128 key = last 16 bytes). The token itself follows the Fernet spec.
 //   - PKI: the RSA padding is undocumented. We use OAEP with SHA-256 (and MGF1-SHA-256).
-// encrypt-pgp / decrypt-pgp stay unsupported (see misc.ts): OpenPGP in JS (openpgp.js) is
-// async-only and the evaluator is synchronous.
+// encrypt-pgp / decrypt-pgp use the synchronous OpenPGP subset in src/dtl/openpgp.ts (RSA keys;
+// OpenPGP libraries for JavaScript are asynchronous and the evaluator is not).
 // Ciphertexts are bytes values ("~b…"); decryption gives UTF-8 strings. Only strings are
 // encrypted (the docs ask callers to serialise other values with json/json-transit first);
 // values of other kinds are dropped. "$SECRET(…)" keys cannot be resolved offline.
@@ -27,6 +27,7 @@ import {
   constants,
   type KeyObject,
 } from 'node:crypto';
+import { OpenPgpError, decryptPgp as openpgpDecrypt, encryptPgp as openpgpEncrypt } from '../openpgp';
 import { SKIP, firstValue, isPlainString, kindOf, vmap, type Value } from '../values';
 import { DtlRuntimeError, type Expr, type ExprFactory, type Frame } from './core';
 
@@ -171,9 +172,46 @@ const decryptPki: ExprFactory = (a) => {
   };
 };
 
+// ---- OpenPGP (src/dtl/openpgp.ts: RSA keys, SEIPD messages) ---------------------------------
+
+/** Runs an OpenPGP step, turning its refusals into DTL errors that name the function. */
+function pgp<T>(name: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof OpenPgpError) throw new DtlRuntimeError(`"${name}": ${error.message}`);
+    throw error;
+  }
+}
+
+const encryptPgp: ExprFactory = (a) => {
+  const keyExpr = a.e(0);
+  const values = a.e(1);
+  return (f) => {
+    const key = keyText('encrypt-pgp', 'PUBLIC_KEY', keyExpr, f);
+    return vmap(values(f), (v) => (isPlainString(v) ? pgp('encrypt-pgp', () => openpgpEncrypt(key, v)) : SKIP));
+  };
+};
+
+const decryptPgp: ExprFactory = (a) => {
+  const keyExpr = a.e(0);
+  const passphraseExpr = a.e(1);
+  const values = a.e(2);
+  return (f) => {
+    const key = keyText('decrypt-pgp', 'PRIVATE_KEY', keyExpr, f);
+    const passphrase = firstValue(passphraseExpr(f));
+    if (typeof passphrase === 'string' && /^\$SECRET\(/.test(passphrase))
+      throw new DtlRuntimeError(`"decrypt-pgp": ${passphrase} cannot be resolved offline (secrets live on the Sesam node)`);
+    const pass = typeof passphrase === 'string' ? passphrase : '';
+    return vmap(values(f), (v) => (isPlainString(v) ? pgp('decrypt-pgp', () => openpgpDecrypt(key, pass, v)) : SKIP));
+  };
+};
+
 export const cryptoFunctions: Record<string, ExprFactory> = {
   encrypt,
   decrypt,
   'encrypt-pki': encryptPki,
   'decrypt-pki': decryptPki,
+  'encrypt-pgp': encryptPgp,
+  'decrypt-pgp': decryptPgp,
 };

@@ -14,7 +14,7 @@ import {
   utcToWall,
   wallToUtc,
 } from '../datetime';
-import { SKIP, firstValue, isInt, isPlainString, kindOf, vmap, type Value } from '../values';
+import { BigInteger, SKIP, firstValue, isInt, isPlainString, kindOf, vmap, type Value } from '../values';
 import type { ExprFactory } from './core';
 import { fn1 } from './helpers';
 import { castFunction } from './numbers';
@@ -25,6 +25,7 @@ export const datetimeNs = (v: Value): bigint | undefined =>
 
 function toDatetime(v: Value): Value | typeof SKIP {
   if (typeof v === 'number') return Number.isInteger(v) ? formatTransitDatetime(nsFromNumber(v)) : SKIP;
+  if (v instanceof BigInteger) return formatTransitDatetime(v.value);
   if (typeof v !== 'string') return SKIP;
   const k = kindOf(v);
   if (k === 'datetime') return formatTransitDatetime(parseTransitDatetime(v)!);
@@ -71,7 +72,13 @@ const datetimePlusFn: ExprFactory = (a) => {
     return vmap(values(f), (v) => {
       const ns = datetimeNs(v);
       if (ns === undefined) return SKIP;
-      const r = datetimePlus(ns, p, n);
+      let r: bigint | undefined;
+      try {
+        r = datetimePlus(ns, p, n);
+      } catch (error) {
+        if (error instanceof RangeError) return SKIP; // far outside any calendar (Sesam overflows too)
+        throw error;
+      }
       return r === undefined ? SKIP : formatTransitDatetime(r);
     });
   };

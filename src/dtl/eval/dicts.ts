@@ -1,6 +1,6 @@
 // Dictionaries: dict, has-key, is-dict, items, key-values, keys, values, path, apply.
 import { walkPath } from '../path';
-import { firstValue, isDict, toList, type Dict, type Value } from '../values';
+import { firstValue, hasOwn, isDict, setOwn, toList, type Dict, type Value } from '../values';
 import { applyRule, type ExprFactory } from './core';
 import { fn1, fn2 } from './helpers';
 
@@ -12,7 +12,7 @@ const dict: ExprFactory = (a) => {
     return (f) => {
       const out: Dict = {};
       for (const pair of toList(items(f))) {
-        if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string') out[pair[0]] = pair[1];
+        if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string') setOwn(out, pair[0], pair[1]);
       }
       return out;
     };
@@ -22,7 +22,7 @@ const dict: ExprFactory = (a) => {
     const out: Dict = {};
     for (let i = 0; i + 1 < xs.length; i += 2) {
       const k = xs[i]!(f);
-      if (typeof k === 'string') out[k] = xs[i + 1]!(f);
+      if (typeof k === 'string') setOwn(out, k, xs[i + 1]!(f));
     }
     return out;
   };
@@ -46,10 +46,10 @@ const apply: ExprFactory = (a) => {
     const rule = a.rule(ruleName);
     const v = values(f);
     if (v === null || v === undefined) return null;
-    if (!Array.isArray(v)) return applyRule(rule, v, f) ?? null;
+    if (!Array.isArray(v)) return applyRule(rule, v, f, a.path) ?? null;
     const out: Value[] = [];
     for (const x of v) {
-      const t = applyRule(rule, x, f);
+      const t = applyRule(rule, x, f, a.path);
       if (t) out.push(t);
     }
     return out;
@@ -60,7 +60,7 @@ export const dictFunctions: Record<string, ExprFactory> = {
   dict,
   'has-key': fn2((key, values) => {
     const d = firstValue(values);
-    return isDict(d) && typeof key === 'string' ? key in d : null;
+    return isDict(d) && typeof key === 'string' ? hasOwn(d, key) : null;
   }),
   'is-dict': fn1((v) => isDict(firstValue(v))),
   items: fn1((v) => dicts(v).flatMap((d) => Object.entries(d).map(([k, x]) => [k, x]))),

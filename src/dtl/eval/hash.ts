@@ -1,9 +1,8 @@
 // hash128: 128-bit MurmurHash3 (x64 variant) of strings (UTF-8) and bytes, as Sesam's
 // ["hash128", "murmur3", SEED?, VALUES]. The result is the unsigned 128-bit integer Python's
-// mmh3.hash128 gives: (h2 << 64) | h1. The evaluator has no big-integer value kind (integers
-// are JS numbers), so results above 2^53 are returned as exact "~f" decimals with no fraction;
-// the rare result that fits a double exactly is returned as a plain number.
-import { SKIP, firstValue, isPlainString, kindOf, vmap, type Value } from '../values';
+// mmh3.hash128 gives: (h2 << 64) | h1, an exact int (a BigInteger above 2^53) that prints as a
+// JSON integer.
+import { SKIP, firstValue, intValue, isPlainString, kindOf, vmap, type Value } from '../values';
 import { DtlRuntimeError, type ExprFactory } from './core';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -71,11 +70,6 @@ export function murmur3x64_128(data: Uint8Array, seed = 0): bigint {
   return (h2 << 64n) | h1;
 }
 
-/** A DTL integer for `n`: a number when exactly representable, else an integral "~f" decimal. */
-export function bigIntegerValue(n: bigint): Value {
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : `~f${n.toString()}`;
-}
-
 /** The bytes hash128 hashes: UTF-8 of strings, the content of bytes values; undefined for other kinds. */
 function hashInput(v: Value): Uint8Array | undefined {
   if (isPlainString(v)) return Buffer.from(v, 'utf8');
@@ -100,7 +94,7 @@ const hash128: ExprFactory = (a) => {
     }
     return vmap(values(f), (v) => {
       const data = hashInput(v);
-      return data ? bigIntegerValue(murmur3x64_128(data, seed)) : SKIP;
+      return data ? intValue(murmur3x64_128(data, seed)) : SKIP;
     });
   };
 };

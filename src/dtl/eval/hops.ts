@@ -284,7 +284,7 @@ const applyHops: ExprFactory = (a) => {
     const rule = a.rule(ruleName);
     const out: Value[] = [];
     for (const v of runChain(specs, f)) {
-      const t = applyRule(rule, v, f);
+      const t = applyRule(rule, v, f, a.path);
       if (t) out.push(t);
     }
     return out;

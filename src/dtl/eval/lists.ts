@@ -1,8 +1,8 @@
 // List functions. Function-expression arguments see each value as `_`.
-import { addDecimal, decimalToTransit, parseDecimal, type Decimal } from '../decimal';
-import { compareValues, isDict, isInt, keyOf, stringKind, toList, truthy, type Dict, type Value } from '../values';
+import { compareValues, hasOwn, isDict, isInt, isNumeric, keyOf, setOwn, toList, truthy, type Dict, type Value } from '../values';
 import type { Expr, ExprFactory, Frame } from './core';
 import { fn1, fn2, optionalLead } from './helpers';
+import { arithmetic } from './math';
 import { pythonJson } from './text';
 
 const combine: ExprFactory = (a) => {
@@ -104,7 +104,8 @@ const groupBy: ExprFactory = (a) => {
       const k = keyFn(f.withU(v));
       const name = stringFn ? stringFn(f.withU(k)) : pythonJson(k, true);
       const key = typeof name === 'string' ? name : pythonJson(name, true);
-      ((out[key] ??= []) as Value[]).push(v);
+      if (!hasOwn(out, key)) setOwn(out, key, []);
+      (out[key] as Value[]).push(v);
     }
     return out;
   };
@@ -142,7 +143,7 @@ const mapDict: ExprFactory = (a) => {
       for (const [k, v] of Object.entries(d)) {
         const nk = keyFn(f.withU(k));
         if (typeof nk !== 'string') continue;
-        out[nk] = valueFn(f.withU(v));
+        setOwn(out, nk, valueFn(f.withU(v)));
         any = true;
       }
       return any ? out : undefined;
@@ -250,20 +251,11 @@ const sortedFn =
     };
   };
 
-/** Sum of numbers and decimals; a decimal operand makes the sum a decimal. */
+/** Python's sum: ints stay ints (exact), a float makes it a float, a decimal operand a decimal. */
 export function sumValues(values: Value[]): Value {
-  let n = 0;
-  let d: Decimal | undefined;
-  for (const v of values) {
-    if (typeof v === 'number') n += v;
-    else if (typeof v === 'string' && stringKind(v) === 'decimal') {
-      const x = parseDecimal(v.slice(2));
-      if (x) d = d ? addDecimal(d, x) : x;
-    }
-  }
-  if (!d) return n;
-  const nd = parseDecimal(String(n));
-  return decimalToTransit(nd ? addDecimal(d, nd) : d);
+  let acc: Value = 0;
+  for (const v of values) if (isNumeric(v)) acc = arithmetic('+', acc, v) ?? acc;
+  return acc;
 }
 
 export const listFunctions: Record<string, ExprFactory> = {

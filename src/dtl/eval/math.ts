@@ -10,37 +10,114 @@ import {
   subDecimal,
   type Decimal,
 } from '../decimal';
-import { SKIP, firstValue, isInt, kindOf, vmap, type Value } from '../values';
-import type { ExprFactory } from './core';
+import {
+  BigInteger,
+  Float,
+  SKIP,
+  bigintOf,
+  decimalOf,
+  firstValue,
+  floatRepr,
+  floatValue,
+  intValue,
+  isFloat,
+  isInt,
+  isInteger,
+  isPyNumber,
+  kindOf,
+  numberOf,
+  vmap,
+  type Value,
+} from '../values';
+import { DtlRuntimeError, type ExprFactory } from './core';
 import { fn1, fn2, optionalLead } from './helpers';
 
 type Op = '+' | '-' | '*' | '/' | '%' | '^';
 
-const asDecimal = (v: Value): Decimal | undefined =>
-  typeof v === 'number' ? parseDecimal(String(v)) : typeof v === 'string' ? parseDecimal(v.slice(2)) : undefined;
+/** The largest integer `^` builds offline (Python's int has no limit; a million bits is far beyond any mapping). */
+const MAX_INT_BITS = 1_000_000n;
 
-const isNum = (v: Value) => typeof v === 'number' || kindOf(v) === 'decimal';
+const asDecimal = (v: Value): Decimal | undefined => (isPyNumber(v) || typeof v === 'string' ? decimalOf(v) : undefined);
 
-/** x OP y for numbers and decimals; null when not computable. */
+const isNum = (v: Value) => isPyNumber(v) || kindOf(v) === 'decimal';
+
+const bitLength = (n: bigint): bigint => BigInt((n < 0n ? -n : n).toString(2).length);
+
+/** Python's floor modulo (the result has the divisor's sign). */
+const floorMod = (x: number, y: number): number => ((x % y) + y) % y;
+
+/** int OP int, exact like Python's int; `/` gives an int when the division is exact (as Sesam documents), else a float. */
+function intArithmetic(op: Op, x: Value, y: Value): Value {
+  if (typeof x === 'number' && typeof y === 'number') {
+    // Plain safe integers: the common case, in JS numbers while the result stays exact.
+    let r: number | undefined;
+    if (op === '+') r = x + y;
+    else if (op === '-') r = x - y;
+    else if (op === '*') r = x * y;
+    else if (op === '%') return y === 0 ? null : floorMod(x, y);
+    else if (op === '/') return y === 0 ? null : x / y; // integral when exact (an int), else a float
+    if (r !== undefined && Number.isSafeInteger(r)) return r;
+  }
+  const a = bigintOf(x);
+  const b = bigintOf(y);
+  switch (op) {
+    case '+':
+      return intValue(a + b);
+    case '-':
+      return intValue(a - b);
+    case '*':
+      if (bitLength(a) + bitLength(b) > MAX_INT_BITS)
+        throw new DtlRuntimeError(`"*": the result would have more than the ${MAX_INT_BITS} bits an integer may have offline`);
+      return intValue(a * b);
+    case '%':
+      return b === 0n ? null : intValue(((a % b) + b) % b);
+    case '/':
+      if (b === 0n) return null;
+      return a % b === 0n ? intValue(a / b) : Number(a) / Number(b);
+    case '^': {
+      if (b < 0n) return floatArithmetic(op, Number(a), Number(b));
+      const bits = bitLength(a) * b;
+      if (a !== 0n && a !== 1n && a !== -1n && bits > MAX_INT_BITS)
+        throw new DtlRuntimeError(`"^": the result would have about ${bits} bits, more than the ${MAX_INT_BITS} an integer may have offline`);
+      return intValue(a ** b);
+    }
+  }
+}
+
+/** float OP float (either operand a float): a float, boxed when integral. */
+function floatArithmetic(op: Op, x: number, y: number): Value {
+  let r: number;
+  switch (op) {
+    case '+':
+      r = x + y;
+      break;
+    case '-':
+      r = x - y;
+      break;
+    case '*':
+      r = x * y;
+      break;
+    case '/':
+      if (y === 0) return null;
+      r = x / y;
+      break;
+    case '%':
+      if (y === 0) return null;
+      r = floorMod(x, y);
+      break;
+    case '^':
+      r = x ** y;
+      break;
+  }
+  return Number.isFinite(r) ? floatValue(r) : null;
+}
+
+/** x OP y for ints, floats and decimals; null when not computable. */
 export function arithmetic(op: Op, x: Value, y: Value): Value {
   if (!isNum(x) || !isNum(y)) return null;
-  if (typeof x === 'number' && typeof y === 'number') {
-    switch (op) {
-      case '+':
-        return x + y;
-      case '-':
-        return x - y;
-      case '*':
-        return x * y;
-      case '/':
-        return y === 0 ? null : x / y;
-      case '%':
-        return y === 0 ? null : ((x % y) + y) % y;
-      case '^': {
-        const r = x ** y;
-        return Number.isFinite(r) ? r : null;
-      }
-    }
+  if (isPyNumber(x) && isPyNumber(y)) {
+    if (isInteger(x) && isInteger(y)) return intArithmetic(op, x, y);
+    return floatArithmetic(op, numberOf(x), numberOf(y));
   }
   const a = asDecimal(x);
   const b = asDecimal(y);
@@ -62,7 +139,7 @@ export function arithmetic(op: Op, x: Value, y: Value): Value {
     default: {
       const nx = Number(decimalToString(a));
       const ny = Number(decimalToString(b));
-      const n = op === '%' ? (ny === 0 ? NaN : ((nx % ny) + ny) % ny) : nx ** ny;
+      const n = op === '%' ? (ny === 0 ? NaN : floorMod(nx, ny)) : nx ** ny;
       r = Number.isFinite(n) ? parseDecimal(String(n)) : undefined;
     }
   }
@@ -90,23 +167,26 @@ const mapped = (op: Op) =>
 
 type Mode = 'half-even' | 'ceil' | 'floor';
 
-function roundNumber(v: Value, digits: number, mode: Mode): Value {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return v;
-    if (digits === 0) {
-      if (mode === 'ceil') return Math.ceil(v);
-      if (mode === 'floor') return Math.floor(v);
-      const fl = Math.floor(v);
-      const diff = v - fl;
+/** Python's round/ceil/floor: an int without DIGITS; with DIGITS an int stays, a float stays a float, a decimal a decimal. */
+function roundNumber(v: Value, digits: number | undefined, mode: Mode): Value {
+  if (isInteger(v)) return v;
+  if (isFloat(v)) {
+    const x = numberOf(v);
+    if (!Number.isFinite(x)) return digits === undefined ? null : v;
+    if (digits === undefined) {
+      if (mode === 'ceil') return Math.ceil(x);
+      if (mode === 'floor') return Math.floor(x);
+      const fl = Math.floor(x);
+      const diff = x - fl;
       return diff > 0.5 ? fl + 1 : diff < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1;
     }
-    const d = parseDecimal(String(v));
-    return d ? Number(decimalToString(roundDecimal(d, digits, mode))) : v;
+    const d = parseDecimal(floatRepr(x));
+    return d ? floatValue(Number(decimalToString(roundDecimal(d, digits, mode)))) : v;
   }
   const d = asDecimal(v);
   if (!d) return null;
-  const r = roundDecimal(d, digits, mode);
-  return digits === 0 ? Number(decimalToString(r)) : `~f${decimalToString(r)}`;
+  const r = roundDecimal(d, digits ?? 0, mode);
+  return digits === undefined ? intValue(r.m) : `~f${decimalToString(r)}`;
 }
 
 const rounding =
@@ -114,22 +194,29 @@ const rounding =
   (a) => {
     const { lead, rest } = optionalLead(a, 1);
     return (f) => {
-      const dv = lead ? firstValue(lead(f)) : 0;
-      if (!isInt(dv)) return null;
-      return vmap(rest[0]!(f), (v) => (isNum(v) ? roundNumber(v, Math.max(0, dv), mode) : SKIP));
+      const dv = lead ? firstValue(lead(f)) : undefined;
+      if (dv !== undefined && !isInt(dv)) return null;
+      return vmap(rest[0]!(f), (v) => (isNum(v) ? roundNumber(v, dv === undefined ? undefined : Math.max(0, dv), mode) : SKIP));
     };
   };
 
-const unary = (fn: (n: number) => number, keepInt = false) =>
+/** math.sqrt, sin, cos, tan: always a float; null when not real. */
+const unary = (fn: (n: number) => number) =>
   fn1((values) =>
     vmap(values, (v) => {
       if (!isNum(v)) return SKIP;
-      const n = typeof v === 'number' ? v : Number((v as string).slice(2));
-      const r = fn(n);
-      if (!Number.isFinite(r)) return null;
-      return keepInt || typeof v === 'number' ? r : r;
+      const r = fn(typeof v === 'string' ? Number(v.slice(2)) : numberOf(v));
+      return Number.isFinite(r) ? floatValue(r) : null;
     }),
   );
+
+function absolute(v: Value): Value {
+  if (typeof v === 'number') return Math.abs(v);
+  if (v instanceof Float) return new Float(Math.abs(v.value));
+  if (v instanceof BigInteger) return intValue(v.value < 0n ? -v.value : v.value);
+  if (kindOf(v) === 'decimal') return (v as string).replace('~f-', '~f');
+  return SKIP;
+}
 
 export const mathFunctions: Record<string, ExprFactory> = {
   '+': symbolic('+'),
@@ -144,13 +231,7 @@ export const mathFunctions: Record<string, ExprFactory> = {
   divide: mapped('/'),
   mod: mapped('%'),
   pow: mapped('^'),
-  abs: fn1((values) =>
-    vmap(values, (v) => {
-      if (typeof v === 'number') return Math.abs(v);
-      if (kindOf(v) === 'decimal') return (v as string).replace('~f-', '~f');
-      return SKIP;
-    }),
-  ),
+  abs: fn1((values) => vmap(values, absolute)),
   round: rounding('half-even'),
   ceil: rounding('ceil'),
   floor: rounding('floor'),

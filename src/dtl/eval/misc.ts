@@ -1,7 +1,8 @@
 // URIs, UUIDs, bytes, JSON, and the misc functions (literal, tuples, is-changed, completeness).
 // OpenPGP encryption (only asynchronous JavaScript implementations exist; the evaluator is
 // synchronous) reports a clear "not supported offline" error when evaluated.
-import { SKIP, firstValue, isPlainString, kindOf, toList, valuesEqual, vmap, type Value } from '../values';
+import { parseJsonValue } from '../json';
+import { SKIP, firstValue, isDict, isPlainString, kindOf, setOwn, toList, valuesEqual, vmap, type Value } from '../values';
 import { DtlRuntimeError, type Entity, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { pythonJson } from './text';
@@ -58,21 +59,26 @@ const uuid: ExprFactory = (a) => {
     });
 };
 
+/** Strings are kept transit-encoded inside the evaluator: a parsed string that starts with "~" is written "~~…" so it stays a string. */
+function escapeTildes(v: Value): Value {
+  if (typeof v === 'string') return v.charCodeAt(0) === 126 ? `~${v}` : v;
+  if (Array.isArray(v)) return v.map(escapeTildes);
+  if (isDict(v)) for (const k of Object.keys(v)) setOwn(v, k, escapeTildes(v[k]));
+  return v;
+}
+
+/** json-parse (no transit decoding: "~r…" stays a string) and json-transit-parse (transit decoding). */
 const jsonParse =
-  (name: string): ExprFactory =>
+  (transit: boolean): ExprFactory =>
   (a) => {
     const { lead, rest } = optionalLead(a, 1);
     return (f) =>
       vmap(rest[0]!(f), (v) => {
         if (v === null || v === undefined) return SKIP;
         if (isPlainString(v)) {
-          try {
-            return JSON.parse(v) as Value;
-          } catch {
-            // fall through to DEFAULT / drop
-          }
+          const parsed = parseJsonValue(v);
+          if (parsed !== SKIP) return transit ? parsed : escapeTildes(parsed);
         }
-        void name;
         return lead ? lead(f.withU(v)) : SKIP;
       });
   };
@@ -128,8 +134,8 @@ export const miscFunctions: Record<string, ExprFactory> = {
   'is-bytes': fn1((v) => kindOf(firstValue(v)) === 'bytes'),
   json: jsonEncode(false),
   'json-transit': jsonEncode(true),
-  'json-parse': jsonParse('json-parse'),
-  'json-transit-parse': jsonParse('json-transit-parse'),
+  'json-parse': jsonParse(false),
+  'json-transit-parse': jsonParse(true),
   literal: (a) => {
     const value = a.raw[0] === undefined ? null : a.raw[0];
     return () => value;
@@ -138,8 +144,6 @@ export const miscFunctions: Record<string, ExprFactory> = {
   'is-changed': isChanged,
   // No pipe execution history offline.
   completeness: () => () => null,
-  'encrypt-pgp': unsupported('encrypt-pgp', 'OpenPGP is not implemented offline'),
-  'decrypt-pgp': unsupported('decrypt-pgp', 'OpenPGP is not implemented offline'),
   curie: unsupported('curie', 'deprecated RDF function'),
   'uri-expand': unsupported('uri-expand', 'deprecated RDF function'),
   reference: unsupported('reference', 'deprecated; use lookup-entity'),

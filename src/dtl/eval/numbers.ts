@@ -1,8 +1,27 @@
 // Type conversion and number functions: integer, decimal, float, boolean, hex and type tests.
 // Casts drop values they cannot convert, or replace them with DEFAULT evaluated with `_`
 // bound to the value.
-import { decimalToString, parseDecimal } from '../decimal';
-import { SKIP, firstValue, isInt, isPlainString, kindOf, vcast, type Skip, type Value } from '../values';
+import { decimalToTransit, parseDecimal, roundDecimal } from '../decimal';
+import {
+  BigInteger,
+  Float,
+  SKIP,
+  bigintOf,
+  firstValue,
+  floatRepr,
+  floatValue,
+  intValue,
+  isFloat,
+  isInteger,
+  isPlainString,
+  isPyNumber,
+  kindOf,
+  numberOf,
+  numberText,
+  vcast,
+  type Skip,
+  type Value,
+} from '../values';
 import type { ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 
@@ -17,46 +36,57 @@ export const castFunction =
 
 export function toInteger(v: Value): Value | Skip {
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : SKIP;
+  if (v instanceof BigInteger) return v;
+  if (v instanceof Float) return Number.isFinite(v.value) ? v.value : SKIP;
   if (typeof v !== 'string') return SKIP;
   const k = kindOf(v);
-  if (k === 'decimal') return Math.trunc(Number(v.slice(2)));
+  if (k === 'decimal') {
+    const d = parseDecimal(v.slice(2));
+    return d ? intValue(roundDecimal(d, 0, 'down').m) : SKIP;
+  }
   if (k !== 'string') return SKIP;
   const s = v.trim();
-  if (/^[+-]?\d+$/.test(s)) return Number(s);
+  if (/^[+-]?\d+$/.test(s)) return intValue(BigInt(s));
   const hex = /^0x([0-9a-fA-F]+)$/.exec(s);
   if (hex) {
     // Two's complement over the given number of hex digits.
     const digits = hex[1]!;
     const n = BigInt(`0x${digits}`);
     const bits = BigInt(digits.length * 4);
-    return Number(n >= 1n << (bits - 1n) ? n - (1n << bits) : n);
+    return intValue(n >= 1n << (bits - 1n) ? n - (1n << bits) : n);
   }
   return SKIP;
 }
 
 export function toDecimal(v: Value): Value | Skip {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return SKIP;
-    const d = parseDecimal(String(v));
-    return d ? `~f${decimalToString(d)}` : SKIP;
+  if (isPyNumber(v)) {
+    if (isFloat(v)) {
+      // Python's Decimal(str(x)): 2.0 → "2.0", 0.1 → "0.1".
+      const x = numberOf(v);
+      if (!Number.isFinite(x)) return SKIP;
+      const d = parseDecimal(floatRepr(x));
+      return d ? decimalToTransit(d) : SKIP;
+    }
+    return `~f${numberText(v)}`;
   }
   if (typeof v !== 'string') return SKIP;
   const k = kindOf(v);
   if (k === 'decimal') return v;
   if (k !== 'string') return SKIP;
   const d = parseDecimal(v);
-  return d ? `~f${decimalToString(d)}` : SKIP;
+  return d ? decimalToTransit(d) : SKIP;
 }
 
 export function toFloat(v: Value): Value | Skip {
-  if (typeof v === 'number') return v;
+  if (isPyNumber(v)) return floatValue(numberOf(v));
   if (typeof v !== 'string') return SKIP;
   const k = kindOf(v);
-  if (k === 'decimal') return Number(v.slice(2));
+  if (k === 'decimal') return floatValue(Number(v.slice(2)));
   if (k !== 'string') return SKIP;
   const s = v.trim().toLowerCase();
-  if (/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(s)) return Number(s);
-  if (/^[+-]?(inf|infinity)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(s)) return floatValue(Number(s));
+  if (/^[+-]?(inf|infinity)$/.test(s)) return new Float(s.startsWith('-') ? -Infinity : Infinity);
+  if (/^[+-]?nan$/.test(s)) return new Float(NaN);
   return SKIP;
 }
 
@@ -72,8 +102,8 @@ export function toBoolean(v: Value): Value | Skip {
 
 /** Two's-complement hex in whole bytes: 1 → "0x01", 255 → "0x00ff", -1 → "0xff". */
 export function toHex(v: Value): Value | Skip {
-  if (!isInt(v)) return SKIP;
-  let n = BigInt(v);
+  if (!isInteger(v)) return SKIP;
+  let n = bigintOf(v);
   let bytes = 1;
   if (n >= 0n) {
     while (n >= 1n << BigInt(8 * bytes - 1)) bytes++;
@@ -92,7 +122,7 @@ export const numberFunctions: Record<string, ExprFactory> = {
   float: castFunction(toFloat),
   boolean: castFunction(toBoolean),
   hex: fn1((v) => vcast(v, toHex)),
-  'is-integer': typeTest((v) => isInt(v)),
-  'is-float': typeTest((v) => typeof v === 'number' && !Number.isInteger(v)),
+  'is-integer': typeTest(isInteger),
+  'is-float': typeTest(isFloat),
   'is-decimal': typeTest((v) => kindOf(v) === 'decimal'),
 };

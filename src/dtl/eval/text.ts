@@ -3,8 +3,8 @@
 import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
 import { wildcardTest } from '../wildcard';
-import { SKIP, isDict, isInt, isPlainString, kindOf, toList, vmap, type Dict, type Value } from '../values';
-import type { Expr, ExprFactory } from './core';
+import { NumberBox, SKIP, isDict, isInt, isPlainString, isPyNumber, kindOf, numberText, toList, vmap, type Dict, type Value } from '../values';
+import { DtlRuntimeError, type Expr, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { specialise } from './clone';
 
@@ -28,8 +28,6 @@ export function typedText(v: string): string {
   }
 }
 
-const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity');
-
 /** json.dumps(sort_keys=True) layout; `transit` keeps "~…" strings, otherwise typed values become their text. */
 export function pythonJson(v: Value, transit: boolean): string {
   if (v === null || v === undefined) return 'null';
@@ -37,7 +35,7 @@ export function pythonJson(v: Value, transit: boolean): string {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
-      return jsonNumber(v);
+      return numberText(v);
     case 'string': {
       const s: string = v;
       if (transit || kindOf(s) === 'string') return JSON.stringify(s);
@@ -46,6 +44,7 @@ export function pythonJson(v: Value, transit: boolean): string {
       return JSON.stringify(typedText(s));
     }
     default:
+      if (v instanceof NumberBox) return numberText(v);
       if (Array.isArray(v)) return `[${v.map((x) => pythonJson(x, transit)).join(', ')}]`;
       return `{${Object.keys(v as Dict)
         .sort()
@@ -58,10 +57,13 @@ export function pythonJson(v: Value, transit: boolean): string {
 export function castString(v: Value): Value {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return isPlainString(v) ? v : typedText(v);
-  if (typeof v === 'number') return jsonNumber(v);
+  if (isPyNumber(v)) return numberText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return pythonJson(v, false);
 }
+
+/** The widest ljust/rjust the offline evaluator pads to: a million characters. */
+const MAX_TEXT_LENGTH = 1_000_000;
 
 /** Vectorised over plain strings only (typed and other values are dropped). */
 const strings = (fn: (s: string) => Value): ExprFactory => {
@@ -105,6 +107,7 @@ const justify =
       const w = width(f);
       const c = fill(f);
       if (!isInt(w) || typeof c !== 'string' || [...c].length !== 1) return null;
+      if (w > MAX_TEXT_LENGTH) throw new DtlRuntimeError(`"${left ? 'ljust' : 'rjust'}": WIDTH ${w} is larger than the ${MAX_TEXT_LENGTH} characters a value may have offline`);
       return vmap(values(f), (x) => {
         if (!isPlainString(x)) return SKIP;
         const n = [...x].length;

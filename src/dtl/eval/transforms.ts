@@ -3,7 +3,7 @@
 // make-ni) honour the pipe's namespaced-identifier settings at run time.
 import { makeNi, qualifyPropertyName, wildcardMatcher, type KeyMatcher } from '../namespaces';
 import { idPart, nsPart, parseVariablePath, type NiSettings } from '../path';
-import { SKIP, isDict, isPlainString, keyOf, toList, truthy, vmap, type Dict, type Value } from '../values';
+import { SKIP, hasOwn, isDict, isPlainString, keyOf, setOwn, toList, truthy, vmap, type Dict, type Value } from '../values';
 import { copierFor, setterFor } from './access';
 import { specialise } from './clone';
 import { CONTINUE, DISCARDED, DtlRuntimeError, FILTERED, type Args, type Expr, type Frame, type Transform, type TransformFactory } from './core';
@@ -20,8 +20,8 @@ function setProperty(f: Frame, names: Value, value: Value, onlyIfAbsent: boolean
     key = qualifyPropertyName(names, ns);
     if (key === '_id' && ns.identity) value = vmap(value, (v) => (typeof v === 'string' ? `${ns.identity}:${v}` : v));
   }
-  if (onlyIfAbsent && key in f.T) return;
-  f.T[key] = value;
+  if (onlyIfAbsent && hasOwn(f.T, key)) return;
+  setOwn(f.T, key, value);
 }
 
 /** A literal, non-path string argument, when the argument is one. */
@@ -111,7 +111,7 @@ const copy: TransformFactory = (a) => {
       fast = (f) => {
         const S = f.S;
         if (!isDict(S)) return CONTINUE;
-        for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) f.T[k] = S[k];
+        for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) setOwn(f.T, k, S[k]);
         return CONTINUE;
       };
     }
@@ -120,13 +120,13 @@ const copy: TransformFactory = (a) => {
     const S = f.S;
     if (!isDict(S)) return CONTINUE;
     if (copyAll) {
-      for (const k in S) f.T[k] = S[k];
+      for (const k in S) setOwn(f.T, k, S[k]);
       return CONTINUE;
     }
     if (fast && !f.run.ns.enabled) return fast(f);
     const inc = matchers(patternsOf(include(f)), f.run.ns);
     const exc = exclude ? matchers(patternsOf(exclude(f)), f.run.ns) : [];
-    for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) f.T[k] = S[k];
+    for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) setOwn(f.T, k, S[k]);
     return CONTINUE;
   };
   // Without namespaces a literal copy goes straight to its copier.
@@ -153,7 +153,7 @@ const rename: TransformFactory = (a) => {
     if (typeof src !== 'string' || typeof dst !== 'string' || !isDict(S)) return CONTINUE;
     const ns = f.run.ns;
     if (!ns.enabled) {
-      if (src in S) f.T[dst] = S[src];
+      if (hasOwn(S, src)) setOwn(f.T, dst, S[src]);
       return CONTINUE;
     }
     const sourceKeys = namespacedKeys(S, src, ns);
@@ -161,12 +161,12 @@ const rename: TransformFactory = (a) => {
     const target = dst.startsWith('::') ? dst.slice(2) : dst.startsWith(':') ? `${ns.property}${dst}` : dst;
     if (target.includes(':') || dst.startsWith('::')) {
       // Qualified target: every matching source value collected into it.
-      f.T[target] = sourceKeys.length === 1 ? S[sourceKeys[0]!] : sourceKeys.flatMap((k) => toList(S[k]));
+      setOwn(f.T, target, sourceKeys.length === 1 ? S[sourceKeys[0]!] : sourceKeys.flatMap((k) => toList(S[k])));
     } else {
       // Unqualified target: each source property keeps its namespace.
       for (const k of sourceKeys) {
         const space = nsPart(k);
-        f.T[space ? `${space}:${target}` : target] = S[k];
+        setOwn(f.T, space ? `${space}:${target}` : target, S[k]);
       }
     }
     return CONTINUE;
@@ -175,9 +175,9 @@ const rename: TransformFactory = (a) => {
 
 /** Keys of `d` a namespace-aware property reference denotes. */
 function namespacedKeys(d: Dict, name: string, ns: NiSettings): string[] {
-  if (name.startsWith('::')) return name.slice(2) in d ? [name.slice(2)] : [];
-  if (name.startsWith(':')) return `${ns.property}${name}` in d ? [`${ns.property}${name}`] : [];
-  if (name.includes(':')) return name in d ? [name] : [];
+  if (name.startsWith('::')) return hasOwn(d, name.slice(2)) ? [name.slice(2)] : [];
+  if (name.startsWith(':')) return hasOwn(d, `${ns.property}${name}`) ? [`${ns.property}${name}`] : [];
+  if (name.includes(':')) return hasOwn(d, name) ? [name] : [];
   return Object.keys(d).filter((k) => idPart(k) === name);
 }
 
@@ -192,11 +192,11 @@ const makeNiTransform: TransformFactory = (a) => {
     const put = (key: string, value: Value) => {
       const nis = toNi(value);
       if (nis === null || (Array.isArray(nis) && nis.length === 0)) return;
-      f.T[key] = nis;
+      setOwn(f.T, key, nis);
     };
     const ns = f.run.ns;
     if (!ns.enabled) {
-      if (from in S) put(typeof to === 'string' ? to : `${from}-ni`, S[from]);
+      if (hasOwn(S, from)) put(typeof to === 'string' ? to : `${from}-ni`, S[from]);
       return CONTINUE;
     }
     for (const k of namespacedKeys(S, from, ns)) {
@@ -220,8 +220,7 @@ const merge =
         if (!isDict(d)) continue;
         for (const [k, v] of Object.entries(d)) {
           if (k.startsWith('_')) continue;
-          if (union && k in f.T) f.T[k] = [...toList(f.T[k]), ...toList(v)];
-          else f.T[k] = v;
+          setOwn(f.T, k, union && hasOwn(f.T, k) ? [...toList(f.T[k]), ...toList(v)] : v);
         }
       }
       return CONTINUE;

@@ -45,12 +45,14 @@ export type Trace = boolean | TraceOptions;
  * A pipe transform, chosen by "type" (configuration-transforms-*.rst).
  */
 export type Transform =
-  DtlTransform | TemplateTransform | EmitChildrenTransform | RestTransform | ConditionalTransform | OtherTransform;
+  | DtlTransform
+  | TemplateTransform
+  | EmitChildrenTransform
+  | RestTransform
+  | ConditionalTransform
+  | ChainedTransform
+  | OtherTransform;
 export type StringOrStrings = string | string[];
-/**
- * A pipe sink, chosen by "type" (configuration-sinks-*.rst).
- */
-export type Sink = DatasetSink | RestSink | NullSink | HttpEndpointSink | ConditionalSink | OtherSink;
 export type PositiveIntegerOrEnv = number | EnvReference;
 
 /**
@@ -247,6 +249,7 @@ export interface RestOperation {
   since_property_location?: "query" | "header" | "manual";
   rate_limiting_retries?: IntegerOrEnv;
   rate_limiting_delay?: NumberOrEnv;
+  description?: TextOrLines;
 }
 export interface StringMap {
   [k: string]: string | undefined;
@@ -267,6 +270,10 @@ export interface HttpEndpointSource {
   do_float_as_int?: BooleanOrEnv;
   trace?: Trace;
   validation_expression?: string;
+  /**
+   * Cosmetic: the system the data comes from.
+   */
+  system?: string;
 }
 /**
  * Documented source types without a full table here; accepted with a permissive shape.
@@ -284,6 +291,7 @@ export interface DtlTransform {
   rules: DtlRules;
   id_required?: BooleanOrEnv;
   trigger_on?: TriggerOn;
+  side_effects?: BooleanOrEnv;
 }
 /**
  * Named DTL rules; "default" is mandatory. Each rule is a list of transform calls (checked by src/dtl/check.ts).
@@ -293,7 +301,10 @@ export interface DtlRules {
 }
 export interface TriggerOn {
   key?: string;
-  value: string;
+  /**
+   * The value the key must have; strings may use "*" wildcards.
+   */
+  value: unknown;
 }
 /**
  * configuration-transforms-template.rst: transform-collect-rest, transform-defaults-rest, transform-share-rest or an inline template body.
@@ -304,12 +315,14 @@ export interface TemplateTransform {
   name?: string;
   template: ("transform-collect-rest" | "transform-defaults-rest" | "transform-share-rest") | JsonObject;
   properties: TemplateTransformProperties;
+  side_effects?: BooleanOrEnv;
+  trigger_on?: TriggerOn;
 }
 /**
  * Union of the documented properties of the three named templates.
  */
 export interface TemplateTransformProperties {
-  rest_system: string;
+  rest_system?: string;
   primary_key?: StringOrStrings;
   primary_key_insert?: StringOrStrings;
   is_natural_key?: BooleanOrEnv;
@@ -342,6 +355,8 @@ export interface EmitChildrenTransform {
   type: "emit_children";
   comment?: TextOrLines;
   name?: string;
+  side_effects?: BooleanOrEnv;
+  trigger_on?: TriggerOn;
 }
 export interface RestTransform {
   type: "rest";
@@ -378,6 +393,18 @@ export interface ConditionalTransform {
   alternatives: {
     [k: string]: Transform | Transform[] | undefined;
   };
+  side_effects?: BooleanOrEnv;
+  trigger_on?: TriggerOn;
+}
+/**
+ * A list of transforms run in order, written as one transform.
+ */
+export interface ChainedTransform {
+  type: "chained";
+  comment?: TextOrLines;
+  name?: string;
+  side_effects?: BooleanOrEnv;
+  transforms: Transform[];
 }
 /**
  * Documented transform types without a full table here; accepted with a permissive shape.
@@ -388,84 +415,12 @@ export interface OtherTransform {
   system?: string;
   [k: string]: unknown | undefined;
 }
-export interface DatasetSink {
-  type: "dataset";
-  comment?: TextOrLines;
-  name?: string;
-  batch_size?: PositiveIntegerOrEnv;
-  dataset?: string;
-  set_initial_offset?: "if-source-populated" | "never" | "always" | "initially" | "onload";
-  indexes?: "$ids" | unknown[];
-  track_children?: BooleanOrEnv;
-  enable_optimistic_locking?: BooleanOrEnv;
-  circuit_breaker_threshold_factor?: NumberOrEnv;
-  circuit_breaker_threshold_count?: IntegerOrEnv;
-  deletion_tracking?: BooleanOrEnv;
-  mark_deletion_tracked?: BooleanOrEnv;
-  bitset_commit_interval?: IntegerOrEnv;
-  prevent_multiple_versions?: BooleanOrEnv;
-  suppress_filtered?: BooleanOrEnv;
-  max_entity_bytes_size?: IntegerOrEnv;
-}
-export interface RestSink {
-  type: "rest";
-  comment?: TextOrLines;
-  name?: string;
-  batch_size?: PositiveIntegerOrEnv;
-  system: string;
-  operation?: string;
-  operations?: RestOperations;
-  properties?: JsonObject;
-  payload?: unknown;
-  rate_limiting_retries?: IntegerOrEnv;
-  rate_limiting_delay?: NumberOrEnv;
-  trace?: Trace;
-}
-export interface NullSink {
-  type: "null";
-  comment?: TextOrLines;
-  name?: string;
-}
-export interface HttpEndpointSink {
-  type: "http_endpoint";
-  comment?: TextOrLines;
-  name?: string;
-  batch_size?: PositiveIntegerOrEnv;
-  filename?: string;
-  content_disposition?: string;
-}
-export interface ConditionalSink {
-  type: "conditional";
-  comment?: TextOrLines;
-  name?: string;
-  condition: string;
-  alternatives: {
-    [k: string]: Sink | undefined;
-  };
-}
 /**
- * Documented sink types without a full table here; accepted with a permissive shape.
+ * A pipe sink. Without "type" it is a dataset sink (Sesam's default), so only the dataset sink's properties apply.
  */
-export interface OtherSink {
-  type:
-    | "csv_endpoint"
-    | "xml_endpoint"
-    | "json"
-    | "sql"
-    | "elasticsearch"
-    | "solr"
-    | "sparql"
-    | "sdshare"
-    | "kafka"
-    | "mail"
-    | "sms"
-    | "replicated_dataset";
-  comment?: TextOrLines;
-  system?: string;
-  [k: string]: unknown | undefined;
-}
+export interface Sink {}
 /**
- * configuration-pump.rst. schedule_interval and cron_expression are mutually exclusive, as are rescan_run_count and rescan_cron_expression.
+ * configuration-pump.rst. rescan_run_count and rescan_cron_expression are mutually exclusive; with both schedule_interval and cron_expression, cron_expression is used.
  */
 export interface Pump {
   comment?: TextOrLines;
@@ -522,6 +477,9 @@ export interface NodeMetadata {
   global_defaults?: GlobalDefaults;
   dependency_tracking?: DependencyTracking;
   task_manager?: TaskManager;
+  compaction?: JsonObject;
+  rdf?: JsonObject;
+  backup?: JsonObject;
 }
 export interface NodeNamespaces {
   default?: StringMap;
@@ -690,6 +648,7 @@ export interface OtherSystem {
     | "system:mssql"
     | "system:mssql-legacy"
     | "system:sqlserver"
+    | "system:mssql-azure-dw"
     | "system:mysql"
     | "system:oracle"
     | "system:oracle_tns"

@@ -96,8 +96,59 @@ class Located {
   }
 }
 
+/** Deepest flow nesting ([ and {) and indentation a scenario may have; deeper YAML can crash the parser. */
+const MAX_FLOW_DEPTH = 100;
+const MAX_INDENT = 400;
+
+/** Where the text nests deeper than a scenario ever needs (quoted scalars and comments skipped), or undefined. */
+function tooDeep(text: string): { line: number; column: number; what: string } | undefined {
+  let line = 1;
+  let column = 0;
+  let depth = 0;
+  let indent = 0;
+  let atLineStart = true;
+  let quote: string | undefined;
+  let comment = false;
+  let escaped = false;
+  let previous = '\n';
+  for (const c of text) {
+    column++;
+    if (c === '\n') {
+      line++;
+      column = 0;
+      indent = 0;
+      atLineStart = true;
+      comment = false;
+      if (quote === undefined) previous = c;
+      continue;
+    }
+    if (atLineStart && c === ' ') {
+      if (++indent > MAX_INDENT) return { line, column, what: `indented more than ${MAX_INDENT} spaces` };
+      continue;
+    }
+    atLineStart = false;
+    if (comment) continue;
+    if (quote !== undefined) {
+      if (escaped) escaped = false;
+      else if (c === '\\' && quote === '"') escaped = true;
+      else if (c === quote) quote = undefined;
+      previous = c;
+      continue;
+    }
+    if (c === '#' && /\s/.test(previous)) comment = true;
+    else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return { line, column, what: `nested more than ${MAX_FLOW_DEPTH} levels deep` };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    previous = c;
+  }
+  return undefined;
+}
+
 /** Parses and checks one scenario file's text. Throws an input error (exit 2) on any problem. */
 export function parseScenario(text: string, file: string, stores: KnownStores): Scenario {
+  const deep = tooDeep(text);
+  if (deep) throw inputError(`${file}: line ${deep.line}, column ${deep.column}: the YAML is ${deep.what}; a scenario never needs that`);
   const counter = new LineCounter();
   const doc = parseDocument(text, { version: '1.2', schema: 'core', lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -106,7 +157,13 @@ export function parseScenario(text: string, file: string, stores: KnownStores): 
     throw inputError(`${file}${line !== undefined ? `: line ${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
   const loc = new Located(file, doc, counter);
-  const root: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // An alias to no anchor, or aliases that expand too much.
+    throw inputError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
   if (!isRecord(root)) throw loc.error([], `a scenario must be a mapping with "name" and "steps", found ${describe(root)}`);
   const unknownTop = Object.keys(root).filter((k) => !['name', 'description', 'pending', 'seed', 'steps'].includes(k));
   if (unknownTop.length > 0)
@@ -258,7 +315,7 @@ function perStore<T>(body: unknown, fail: Fail, stores: KnownStores, each: (v: u
     throw fail([], `expected a mapping of system → datatype → entries, found ${describe(body)}`);
   const out: PerStore<T> = Object.create(null);
   for (const [sys, perDt] of Object.entries(body)) {
-    const known = Object.hasOwn(stores, sys) ? stores[sys] : undefined;
+    const known = Object.hasOwn(stores, sys) ? stores[sys] : undefined; // "toString" is not a system
     if (!known) throw fail([sys], `unknown system "${sys}" (known: ${Object.keys(stores).join(', ')})`);
     if (!isRecord(perDt) || Object.keys(perDt).length === 0) throw fail([sys], `expected a mapping of ${sys} datatypes, found ${describe(perDt)}`);
     const perSystem: Record<string, T> = Object.create(null);

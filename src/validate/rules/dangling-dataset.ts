@@ -1,6 +1,6 @@
 // A pipe that reads a dataset no pipe writes never gets input (and a merge or hops over it is
 // silently empty). Reads: dataset/merge/merge_datasets/union_datasets sources, DTL hops,
-// apply-hops and lookup-entity, template share_dataset, exclude_completeness (reference §1.10).
+// apply-hops and lookup-entity, template share_dataset, exclude_completeness.
 import type { JsonValue } from '../../sesam/project';
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
@@ -56,9 +56,16 @@ export const danglingDataset: ValidationRule = {
     const problems: Problem[] = [];
     for (const file of pipes)
       for (const read of datasetReads(file.entity)) {
-        // system:* datasets (pump execution logs, dead letters) are written by the node itself.
-        if (written.has(read.dataset) || read.dataset.startsWith('system:')) continue;
-        problems.push(problemAt(file, 'dangling-dataset', 'error', read.path, `dataset "${read.dataset}" (read by ${read.what}) is not written by any pipe${didYouMean(read.dataset, written)}`));
+        // system:* datasets (pump execution logs, dead letters) are written by the node itself;
+        // an id from $ENV(...) is only known on the node.
+        if (written.has(read.dataset) || read.dataset.startsWith('system:') || read.dataset.includes('$ENV(')) continue;
+        const unwritten = `dataset "${read.dataset}" (read by ${read.what}) is not written by any pipe${didYouMean(read.dataset, written)}`;
+        if (file.source === 'manifest.json')
+          // The -transform shim the connector expander adds for every datatype, also for datatypes without a -collect pipe.
+          problems.push(problemAt(file, 'dangling-dataset', 'warning', read.path, `${unwritten}; this is the -transform pipe the connector expander adds for every datatype, and it stays empty`));
+        else
+          // Leaving a dataset nobody writes out of completeness is harmless: advice only.
+          problems.push(problemAt(file, 'dangling-dataset', read.what === 'exclude_completeness' ? 'warning' : 'error', read.path, unwritten));
       }
     return problems;
   },

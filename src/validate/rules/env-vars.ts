@@ -1,5 +1,5 @@
 // Every $ENV(name) must be defined in each env profile (`<profile>-env.json`), otherwise the
-// upload with that profile leaves the reference unresolved (reference §1.9, §4.5).
+// upload with that profile leaves the reference unresolved.
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
 import { eachString, problemAt } from '../walk';

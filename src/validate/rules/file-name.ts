@@ -1,5 +1,5 @@
 // sesam-py `download` writes `pipes/<_id>.conf.json` and `systems/<_id>.conf.json`; a file whose
-// stem or folder differs does not round-trip through `sesam status`/`download` (reference §1.1).
+// stem or folder differs does not round-trip through `sesam status`/`download`.
 import type { ValidationRule } from '../rule';
 import { entityId, isPipe, isSystem, problemAt } from '../walk';
 
@@ -9,6 +9,7 @@ export const fileName: ValidationRule = {
   check(project) {
     const problems = [];
     for (const file of project.files) {
+      if (file.source !== undefined) continue; // expanded from a connector template: sesam-py names the file
       const id = entityId(file);
       const folder = file.path.split('/')[0];
       const stem = (file.path.split('/').pop() ?? '').replace(/\.conf\.json$/, '');

@@ -1,4 +1,4 @@
-// Sesam forbids "/" in pipe and system ids; the convention (reference §1.11, sesam-py's own
+// Sesam forbids "/" in pipe and system ids; the convention (sesam-py's own
 // test_pipe_id.py) is lower case with "-" delimiters, because tooling splits names on "-".
 import type { ValidationRule } from '../rule';
 import { entityId, isPipe, isSystem, problemAt } from '../walk';

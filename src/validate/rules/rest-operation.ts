@@ -25,7 +25,13 @@ const TEMPLATE_FIELDS = ['url', 'next_page_link', 'id_expression', 'updated_expr
 function checkTemplates(file: ConfigFile, owner: JsonObject, path: Path, problems: Problem[]): void {
   const check = (template: string, at: Path) => {
     const problem = templateProblem(template);
-    if (problem !== undefined) problems.push(problemAt(file, 'operation-template', 'error', at, `template outside the Jinja subset sesamflow evaluates: ${problem}`));
+    if (problem === undefined) return;
+    // Valid Jinja the simulator cannot evaluate is advice; anything else a node cannot run either.
+    problems.push(
+      problem.unimplemented
+        ? problemAt(file, 'operation-template', 'warning', at, `template uses Jinja the simulator does not evaluate: ${problem.message}`)
+        : problemAt(file, 'operation-template', 'error', at, `template outside the Jinja subset sesamflow evaluates: ${problem.message}`),
+    );
   };
   const scan = (holder: JsonObject, at: Path) => {
     for (const field of TEMPLATE_FIELDS) {

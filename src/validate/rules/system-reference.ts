@@ -1,5 +1,5 @@
 // Every `system` a source, transform or sink names (and a template's rest_system) must exist,
-// and REST components need a system:rest (reference §1.3, §1.5–1.7).
+// and REST components need a system:rest.
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
 import { didYouMean } from '../suggest';

@@ -1,4 +1,4 @@
-// Pipes and systems share one `_id` space on a node (reference §1.1); a duplicate makes the
+// Pipes and systems share one `_id` space on a node; a duplicate makes the
 // upload ambiguous (the later file silently wins).
 import type { ValidationRule } from '../rule';
 import { entityId, isPipe, isSystem, problemAt } from '../walk';
@@ -14,7 +14,7 @@ export const uniqueIds: ValidationRule = {
       const id = entityId(file);
       if (id === undefined) continue;
       const first = firstFile.get(id);
-      if (first === undefined) firstFile.set(id, file.path);
+      if (first === undefined) firstFile.set(id, file.source ?? file.path);
       else problems.push(problemAt(file, 'duplicate-id', 'error', ['_id'], `_id "${id}" is already used by ${first}`));
     }
     return problems;

@@ -20,7 +20,7 @@ describe('operation templates cannot reach JavaScript', () => {
     const payload = '{{ range.constructor("return 6*7")() }}';
     expect(refused(payload)).toMatch(/method constructor\(\) is not part of the template subset/);
     expect(refused('{{ cycler.constructor("return process")() }}')).toMatch(/not part of the template subset/);
-    expect(templateProblem(payload)).toMatch(/not part of the template subset/);
+    expect(templateProblem(payload)?.message).toMatch(/not part of the template subset/);
     expect(refused('{{ (range.constructor)("return 6*7")() }}')).toMatch(/calling functions is not part of the template subset/);
   });
 
@@ -129,5 +129,18 @@ describe('the documented subset', () => {
       "a|['a', 'b,c']|True|v|0",
     );
     expect(render('{{ e|tojson }}', { e: entityWithSource({ a: 1 }) })).toBe('{"$source": {"a": 1}, "a": 1}');
+  });
+});
+
+describe('Jinja filters real connectors use', () => {
+  it('max, min and truncate', () => {
+    expect(renderTemplate('{{ [3, 10, 2] | max }}-{{ [3, 10, 2] | min }}', {})).toBe('10-2');
+    expect(renderTemplate("{{ s | truncate(19, True, '') }}", { s: '2026-01-01T10:00:00.123456Z' })).toBe('2026-01-01T10:00:00');
+    expect(renderTemplate('{{ s | truncate(10) }}', { s: 'short' })).toBe('short');
+  });
+
+  it('a Jinja filter the simulator lacks is advice (warning), a non-Jinja one an error', () => {
+    expect(templateProblem('{{ x | wordwrap }}')).toMatchObject({ unimplemented: true });
+    expect(templateProblem('{{ x | nosuchfilter }}')).toMatchObject({ unimplemented: false });
   });
 });
