@@ -14,9 +14,10 @@ import { register as docs } from './docs';
 import { register as simulate } from './simulate';
 import { register as test } from './test';
 import { register as explain } from './explain';
+import { register as review } from './review';
 
 /** A command module registers itself on the root program. One file per command. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Order here is the order in `sesamflow --help`.
-export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, restore, dtl, graph, docs, simulate, test, explain];
+export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, restore, dtl, graph, docs, simulate, test, explain, review];
