@@ -38,7 +38,7 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
     const mod = await importDefinition(root, file, moduleUrl(modules, file));
     const found = Object.values(mod).filter(isSystem);
     if (found.length === 0) throw new SesamflowError(`${rel(root, file)}: exports no system (use defineSystem)`, 'input');
-    for (const s of found) systems.push({ ...s, file: rel(root, file) });
+    for (const [exportName, s] of Object.entries(mod).filter(([, v]) => isSystem(v)) as [string, SystemDefinition][]) systems.push({ ...s, file: rel(root, file), exportName });
   }
   const dataflows: DataflowDefinition[] = [];
   for (const file of pipeFiles) {

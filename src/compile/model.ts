@@ -194,7 +194,7 @@ function checkFlow(flow: FlowModel, concepts: ReadonlySet<Concept>): DefinitionP
   return problems;
 }
 
-function typesFit(a: readonly string[], b: readonly string[], invert?: boolean): boolean {
+export function typesFit(a: readonly string[], b: readonly string[], invert?: boolean): boolean {
   if (a.length === 0 || b.length === 0) return true;
   const norm = (t: string) => (t === 'integer' ? 'number' : t);
   if (invert) return a.every((t) => t === 'boolean') && b.every((t) => t === 'boolean');

@@ -19,6 +19,11 @@ export class SchemaSet {
     for (const s of schemas) if (typeof s.$id === 'string') this.byId.set(s.$id, s);
   }
 
+  /** Whether a schema with this `$id` is in the set. */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   get(ref: string, base?: string): SchemaLike {
     const [idPart, pointer] = ref.split('#') as [string, string | undefined];
     const id = idPart === '' ? base ?? '' : this.absolute(idPart, base);

@@ -129,6 +129,8 @@ export interface SystemDefinition<D extends Record<string, DatatypeDefinition<an
   readonly datatypes: D;
   /** Where the definition lives, for error messages (set by the loader). */
   readonly file?: string;
+  /** The name it is exported under from its file (set by the loader). */
+  readonly exportName?: string;
 }
 
 export function defineSystem<const D extends Record<string, DatatypeDefinition<any, any, any>>>(

@@ -16,7 +16,7 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { configAjvOptions } from './config-ajv';
 import { fileURLToPath } from 'node:url';
-import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import type { JSONSchema } from 'json-schema-to-typescript';
 import { inputError } from '../errors';
 
 export interface GeneratedFile {
@@ -242,6 +242,8 @@ async function typesModule(doc: SchemaDoc, resolver: Resolver): Promise<string> 
     .map(({ from, names }) => `import type { ${names.join(', ')} } from '${from}';`);
   const header = [banner(doc.file), ...(importLines.length ? ['', ...importLines] : [])].join('\n');
   const name = typeof schema.title === 'string' ? schema.title : path.posix.basename(doc.file, '.schema.json');
+  // Loaded here, not at start-up: it is large, and only this command needs it.
+  const { compile } = await import('json-schema-to-typescript');
   return compile(schema as unknown as JSONSchema, name, {
     bannerComment: header,
     additionalProperties: false,

@@ -1,0 +1,79 @@
+// `sesamflow new datatype <system> <name>` and `sesamflow new dataflow <crm> <erp>`: the files to
+// start from, made from the loaded definitions; then the types are regenerated.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadDefinitions } from '../../compile/load';
+import { inputError } from '../../errors';
+import { type ScaffoldFile, newDataflow, newDatatype } from '../../scaffold/index';
+import { atomicWriteFile } from '../../write/safe';
+import { colors, printJson } from '../io';
+import type { RegisterCommand } from './index';
+import type { Io } from '../io';
+
+async function write(io: Io, files: readonly ScaffoldFile[], json: boolean | undefined): Promise<void> {
+  for (const f of files) {
+    const target = path.join(io.cwd, f.path);
+    if (f.change === 'create' && existsSync(target)) throw inputError(`${f.path} exists already: nothing written`);
+  }
+  for (const f of files) await atomicWriteFile(path.join(io.cwd, f.path), f.content);
+  const c = colors(io);
+  if (json) printJson(io, files.map((f) => ({ path: f.path, change: f.change })));
+  else for (const f of files) io.err(`${c.green(f.change === 'create' ? 'created' : 'updated')} ${f.path}\n`);
+}
+
+export const register: RegisterCommand = (program, io) => {
+  const group = program.command('new').description('scaffold a new datatype or dataflow from the current definitions');
+  group
+    .command('datatype')
+    .description('add a datatype to a system: a schema to fill in, its registration in systems/<system>/index.ts, and its types')
+    .argument('<system>', 'the system _id (e.g. customcrm)')
+    .argument('<name>', 'the datatype name: lower case letters and digits (e.g. project)')
+    .option('--like <datatype>', 'copy the operations and conventions of this datatype of the system (default: the first with list, insert and update)')
+    .option('--resource <path>', "the API's resource path (default: the sibling's style, e.g. projects or Projects)")
+    .option('--label <label>', 'the label in documents (default: the name in PascalCase)')
+    .option('--json', 'print the files written as JSON')
+    .addHelpText(
+      'after',
+      `
+Writes systems/<system>/schemas/<name>.schema.json (a stub: the id, a name and the change time;
+a write model too when the system's datatypes have one), registers the datatype in the system's
+index.ts with operations copied from a sibling datatype, and regenerates the types. It then
+type-checks and generates; replace the stub properties with the API's fields.
+
+Examples:
+  $ sesamflow new datatype customcrm project
+  $ sesamflow new datatype poweroffice projects --resource Projects --like customers`,
+    )
+    .action(async (system: string, name: string, options: { like?: string; resource?: string; label?: string; json?: boolean }) => {
+      const { systems } = await loadDefinitions(io.cwd);
+      const sys = systems.find((s) => s.id === system);
+      const indexText = sys?.file ? await readFile(path.join(io.cwd, sys.file), 'utf8') : '';
+      await write(io, newDatatype(systems, system, name, indexText, options), options.json);
+      const { runTypesCommand } = await import('../../sesam/gen-types');
+      await runTypesCommand([], io.cwd, () => {});
+    });
+  group
+    .command('dataflow')
+    .description('pair two datatypes in a new pipes/<crm>-<erp>.ts, with candidate mapping rows and scenario skeletons')
+    .argument('<crm>', 'the crm-side datatype (<name> or <system>/<name>)')
+    .argument('<erp>', 'the erp-side datatype (<name> or <system>/<name>)')
+    .option('--concept <name>', 'the global concept (default: the crm datatype name)')
+    .option('--json', 'print the files written as JSON')
+    .addHelpText(
+      'after',
+      `
+Writes pipes/<crm>-<erp>.ts with every pair of properties whose names match (case and
+underscores ignored) as a mapping row — active when both sides can take it and the types fit,
+commented with the reason otherwise — and the properties without a partner listed for review;
+and test/scenarios/<crm>-<erp>-*.yaml, one skeleton per direction. It generates at once.
+
+Examples:
+  $ sesamflow new dataflow project projects
+  $ sesamflow new dataflow customcrm/project poweroffice/projects --concept project`,
+    )
+    .action(async (crm: string, erp: string, options: { concept?: string; json?: boolean }) => {
+      const { systems, dataflows } = await loadDefinitions(io.cwd);
+      await write(io, newDataflow(systems, dataflows, crm, erp, options), options.json);
+    });
+};
