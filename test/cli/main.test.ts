@@ -18,10 +18,11 @@ describe('sesamflow CLI', () => {
   it('every command has --help with examples', async () => {
     const names = buildProgram(silentIo()).commands.map((c) => c.name());
     expect(names.length).toBeGreaterThanOrEqual(10);
-    for (const name of names) {
-      const run = await runCli([name, '--help']);
-      expect(run.code, name).toBe(0);
-      expect(run.out, `${name} --help`).toContain('Examples:');
+    const all = buildProgram(silentIo()).commands.flatMap((c) => [[c.name()], ...c.commands.map((s) => [c.name(), s.name()])]);
+    for (const words of all) {
+      const run = await runCli([...words, '--help']);
+      expect(run.code, words.join(' ')).toBe(0);
+      expect(run.out, `${words.join(' ')} --help`).toContain('Examples:');
     }
   });
 

@@ -23,7 +23,16 @@ async function write(io: Io, files: readonly ScaffoldFile[], json: boolean | und
 }
 
 export const register: RegisterCommand = (program, io) => {
-  const group = program.command('new').description('scaffold a new datatype or dataflow from the current definitions');
+  const group = program
+    .command('new')
+    .description('scaffold a new datatype or dataflow from the current definitions')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sesamflow new datatype customcrm project
+  $ sesamflow new dataflow project projects`,
+    );
   group
     .command('datatype')
     .description('add a datatype to a system: a schema to fill in, its registration in systems/<system>/index.ts, and its types')
