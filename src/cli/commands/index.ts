@@ -17,9 +17,10 @@ import { register as explain } from './explain';
 import { register as review } from './review';
 import { register as scaffold } from './new';
 import { register as types } from './types';
+import { register as watch } from './watch';
 
 /** A command module registers itself on the root program. One file per command. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Order here is the order in `sesamflow --help`.
-export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, restore, dtl, graph, docs, simulate, test, explain, review, scaffold, types];
+export const commands: RegisterCommand[] = [generate, validate, format, diff, upload, download, status, restore, dtl, graph, docs, simulate, test, watch, explain, review, scaffold, types];

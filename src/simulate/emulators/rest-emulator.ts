@@ -101,6 +101,14 @@ class Datatype {
   }
 }
 
+/** Schema validators by the schema list they are built from: every emulator of a system in a run shares its compiled ones. */
+const validators = new WeakMap<readonly unknown[], SchemaValidators>();
+function validatorsFor(schemas: SystemDefinition['schemas']): SchemaValidators {
+  let v = validators.get(schemas);
+  if (!v) validators.set(schemas, (v = new SchemaValidators(schemas)));
+  return v;
+}
+
 export class RestEmulator implements EmulatedSystem {
   readonly id: string;
   readonly datatypes: readonly string[];
@@ -122,7 +130,7 @@ export class RestEmulator implements EmulatedSystem {
     this.spec = spec ?? { system: system.id };
     this.log = options.log ? [] : undefined;
     this.enforceLocks = options.enforceLocks !== false;
-    const schemas = new SchemaValidators(system.schemas);
+    const schemas = validatorsFor(system.schemas);
     for (const def of Object.values(system.datatypes)) this.byName.set(def.name, new Datatype(def, schemas, this.spec.datatypes?.[def.name]));
     for (const dt of this.byName.values()) {
       const parentName = dt.def.parent?.datatype;

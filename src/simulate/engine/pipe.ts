@@ -69,6 +69,21 @@ export function hopDatasets(raw: unknown, out = new Set<string>()): Set<string> 
   return out;
 }
 
+/**
+ * Compiled DTL by transform config object: the same config (every scenario of a test run)
+ * compiles once. Compiled rules keep no state between runs; the object is the whole key.
+ */
+const compiledTransforms = new WeakMap<object, ReturnType<typeof compileDtl>>();
+
+/** hopDatasets of a rules object, once per object. */
+const hopsByRules = new WeakMap<object, readonly string[]>();
+function hopsOf(rules: unknown): readonly string[] {
+  if (!isObject(rules)) return [...hopDatasets(rules)];
+  let found = hopsByRules.get(rules);
+  if (!found) hopsByRules.set(rules, (found = [...hopDatasets(rules)]));
+  return found;
+}
+
 const resolveEnv = (v: unknown, env: Record<string, unknown>): unknown =>
   typeof v === 'string' ? v.replace(/\$ENV\(([^)]+)\)/g, (_m, name: string) => String(env[name] ?? '')) : v;
 
@@ -184,14 +199,14 @@ export class Pipe {
       switch (tr.type) {
         case 'dtl': {
           if (!isObject(tr.rules)) throw fail(`${where}: dtl transform needs "rules"`);
-          let compiled;
+          let compiled = compiledTransforms.get(tr);
           try {
-            compiled = compileDtl(tr as { rules: Json; id_required?: boolean });
+            if (!compiled) compiledTransforms.set(tr, (compiled = compileDtl(tr as { rules: Json; id_required?: boolean })));
           } catch (error) {
             if (error instanceof SesamflowError) throw new SesamflowError(`pipe ${this.id} ${where}: ${error.message}`, error.kind, error.details);
             throw error;
           }
-          hopDatasets(tr.rules, hops);
+          for (const d of hopsOf(tr.rules)) hops.add(d);
           this.steps.push((e) => compiled.run(e, this.dtlContext));
           break;
         }
@@ -199,7 +214,7 @@ export class Pipe {
           const props = isObject(tr.properties) ? tr.properties : {};
           if (typeof props.share_dataset === 'string') templates.add(props.share_dataset);
           // Payload rewrite rules may hop (e.g. into the global, to block a second insert).
-          hopDatasets(props.rewrite_rules_payload, hops);
+          for (const d of hopsOf(props.rewrite_rules_payload)) hops.add(d);
           if (tr.template === 'transform-collect-rest') this.steps.push((e) => envm.rest.collect(props, [e], this.templateContext));
           else if (tr.template === 'transform-share-rest') {
             writesSystem = true;
