@@ -4,7 +4,7 @@
 // into `npm run bench`; target (DESIGN §10): 100 000 records in under 60 s.
 import path from 'node:path';
 import { LogicalClock } from '../../src/simulate/clock';
-import { Engine } from '../../src/simulate/engine/engine';
+import { Engine, type PipeProfile } from '../../src/simulate/engine/engine';
 import { configFromFolder } from '../../src/simulate/scenario/load';
 import type { SimConfig } from '../../src/simulate/scenario/run';
 import { defaultWorldFactory } from '../../src/simulate/scenario/world';
@@ -18,6 +18,9 @@ export interface SyncBench {
   /** Writes made by the sync (all systems). */
   writes: number;
   writesBySystem: Record<string, number>;
+  readsPerRound: number[];
+  /** Per pipe, most expensive first (with `profile`). */
+  pipes?: ({ pipe: string; usPerRead: number } & PipeProfile)[];
 }
 
 const GENERATED = path.resolve(import.meta.dirname, '../../generated');
@@ -26,7 +29,7 @@ const STAMP = '2026-01-01T10:00:00+00:00';
 /** One "unit" is a customer with one contact, one product and one order of two lines: 6 records per system side. */
 const RECORDS_PER_UNIT = 6;
 
-export async function benchSync(n = 100_000, config?: SimConfig): Promise<SyncBench> {
+export async function benchSync(n = 100_000, config?: SimConfig, options: { profile?: boolean } = {}): Promise<SyncBench> {
   const cfg = config ?? (await configFromFolder(GENERATED));
   const clock = new LogicalClock('2026-01-01T10:00:01+00:00');
   const world = defaultWorldFactory(cfg, definitions, { log: false })(clock);
@@ -73,23 +76,24 @@ export async function benchSync(n = 100_000, config?: SimConfig): Promise<SyncBe
     });
     records += 2 * RECORDS_PER_UNIT;
   }
-  const stats = process.env.SYNC_BENCH_STATS ? new Map<string, [number, number]>() : undefined;
+  const profile = new Map<string, PipeProfile>();
   const engine = new Engine(cfg.pipes, {
     rest: world.rest,
     now: () => clock.now(),
     env: cfg.env,
     ...(cfg.metadata ? { metadata: cfg.metadata } : {}),
-    ...(stats ? { onPipeRun: (_r: number, run: { pipe: string; read: number; written: number }) => {
-      const s = stats.get(run.pipe) ?? [0, 0];
-      stats.set(run.pipe, [s[0] + run.read, s[1] + run.written]);
-    } } : {}),
+    ...(options.profile ? { profile } : {}),
   });
   const start = performance.now();
   const report = engine.sync(25);
   const ms = performance.now() - start;
-  if (stats) for (const [pipe, [read, written]] of [...stats].sort((a, b) => b[1][0] - a[1][0])) console.error(`${pipe}: ${read} read, ${written} written`);
   const writes = Object.values(report.writes).reduce((a, b) => a + b, 0);
-  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes };
+  const pipes = options.profile
+    ? [...profile].sort((a, b) => b[1].ms - a[1].ms).map(([pipe, p]) => ({ pipe, ...p, ms: Math.round(p.ms), usPerRead: p.read > 0 ? Math.round((p.ms * 1000) / p.read) : 0 }))
+    : undefined;
+  // Entities read by all pipes in each round: where the work of a sync goes.
+  const readsPerRound = report.runs.map((r) => r.runs.reduce((n, run) => n + run.read, 0));
+  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes, readsPerRound, ...(pipes ? { pipes } : {}) };
 }
 
 // `npx tsx test/bench/sync.ts [n]` runs it on its own.

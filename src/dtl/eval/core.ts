@@ -3,6 +3,7 @@
 import { SesamflowError } from '../../errors';
 import { jsonPath } from '../../validate/problem';
 import type { NiSettings } from '../path';
+import { compacted } from '../shapes';
 import { newEntity, type Dict, type Value } from '../values';
 
 export type Entity = Record<string, unknown>;
@@ -132,7 +133,7 @@ export function applyRule(rule: RuleRef, source: Value, parent: Frame, where: Pa
   const frame = new Frame(source, T, P, null, undefined, run);
   run.depth++;
   try {
-    return rule.body(frame) === CONTINUE ? T : undefined;
+    return rule.body(frame) === CONTINUE ? compacted(T) : undefined;
   } finally {
     run.depth--;
   }

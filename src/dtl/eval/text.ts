@@ -76,6 +76,8 @@ const strings = (fn: (s: string) => Value): ExprFactory => {
     );
 };
 
+const printableAscii = (c: number) => c > 32 && c < 127;
+
 const strip =
   (side: 'both' | 'left' | 'right'): ExprFactory =>
   (a) => {
@@ -87,6 +89,8 @@ const strip =
       const isStripped = (c: string) => (set ? set.has(c) : /\s/.test(c));
       return vmap(values(f), (x) => {
         if (!isPlainString(x)) return SKIP;
+        // Printable ASCII at the ends strips nothing by default: the usual case, without splitting.
+        if (!set && (side === 'right' || printableAscii(x.charCodeAt(0))) && (side === 'left' || printableAscii(x.charCodeAt(x.length - 1)))) return x;
         const cs = [...x];
         let s = 0;
         let e = cs.length;

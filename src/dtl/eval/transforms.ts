@@ -6,6 +6,7 @@ import { idPart, nsPart, parseVariablePath, type NiSettings } from '../path';
 import { SKIP, hasOwn, isDict, isPlainString, keyOf, setOwn, toList, truthy, vmap, type Dict, type Value } from '../values';
 import { copierFor, setterFor } from './access';
 import { specialise } from './clone';
+import { markThinned } from '../shapes';
 import { CONTINUE, DISCARDED, DtlRuntimeError, FILTERED, type Args, type Expr, type Frame, type Transform, type TransformFactory } from './core';
 
 /** Writes `value` to the target under `name` (string or list of names); mode 'default' keeps existing values. */
@@ -136,9 +137,18 @@ const copy: TransformFactory = (a) => {
 
 const remove: TransformFactory = (a) => {
   const pattern = a.e(0);
+  // Literal patterns without namespaces are matched by matchers made once.
+  const literal = literalPatterns(a, 0);
+  const fixed = literal ? matchers(literal, NO_NI) : undefined;
   return (f) => {
-    const inc = matchers(patternsOf(pattern(f)), f.run.ns);
-    for (const k of Object.keys(f.T)) if (anyMatch(inc, k)) delete f.T[k];
+    const inc = fixed && !f.run.ns.enabled ? fixed : matchers(patternsOf(pattern(f)), f.run.ns);
+    let removed = false;
+    for (const k of Object.keys(f.T))
+      if (anyMatch(inc, k)) {
+        delete f.T[k];
+        removed = true;
+      }
+    if (removed) markThinned(f.T);
     return CONTINUE;
   };
 };

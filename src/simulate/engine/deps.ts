@@ -5,19 +5,22 @@
 import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
 import type { Dataset } from './dataset';
 
-interface Recorded {
-  dataset: string;
-  path: string | null;
-  key: string;
+/** The lookups into one dataset at one path: join key → source ids (a lone id as a string: most keys have one reader). */
+interface Channel {
+  readonly path: string;
+  readonly keys: Map<string, Sources>;
 }
 
 export class DependencyTracker {
-  /** dataset → path → join key → source ids (a lone id as a string: most keys have one reader). */
-  private readonly byKey = new Map<string, Map<string, Map<string, Sources>>>();
+  /** dataset → path → its channel. */
+  private readonly channels = new Map<string, Map<string, Channel>>();
   /** dataset → source ids that scanned the whole dataset. */
   private readonly scans = new Map<string, Set<string>>();
-  /** source id → what it recorded on its last run (cleared when it runs again). */
-  private readonly bySource = new Map<string, Recorded[]>();
+  /**
+   * source id → what it recorded on its last run (cleared when it runs again), flat: a channel
+   * followed by the join key, or a dataset id (a scan) followed by null. No object per lookup.
+   */
+  private readonly bySource = new Map<string, (Channel | string | null)[]>();
   /** dataset → offset up to which its changes have been turned into re-runs. */
   private readonly offsets = new Map<string, number>();
   current: string | undefined;
@@ -28,45 +31,58 @@ export class DependencyTracker {
   reset(sourceId: string): void {
     const old = this.bySource.get(sourceId);
     if (!old) return;
-    for (const r of old) {
-      if (r.path === null) this.scans.get(r.dataset)?.delete(sourceId);
-      else {
-        const keys = this.byKey.get(r.dataset)?.get(r.path);
-        const ids = keys?.get(r.key);
-        if (typeof ids === 'string') {
-          if (ids === sourceId) keys!.delete(r.key);
-        } else ids?.delete(sourceId);
+    for (let i = 0; i < old.length; i += 2) {
+      const what = old[i]!;
+      if (typeof what === 'string') {
+        this.scans.get(what)?.delete(sourceId);
+        continue;
       }
+      const key = old[i + 1] as string;
+      const ids = what.keys.get(key);
+      if (typeof ids === 'string') {
+        if (ids === sourceId) what.keys.delete(key);
+      } else ids?.delete(sourceId);
     }
     this.bySource.delete(sourceId);
   }
 
-  private record(dataset: string, path: string | null, key: string): void {
+  private channel(dataset: string, path: string): Channel {
+    let paths = this.channels.get(dataset);
+    if (!paths) this.channels.set(dataset, (paths = new Map()));
+    let channel = paths.get(path);
+    if (!channel) paths.set(path, (channel = { path, keys: new Map() }));
+    return channel;
+  }
+
+  private recordLookup(channel: Channel, key: string): void {
     const source = this.current;
-    if (source === undefined || this.excluded.has(dataset)) return;
-    if (path === null) {
-      let s = this.scans.get(dataset);
-      if (!s) this.scans.set(dataset, (s = new Set()));
-      if (s.has(source)) return;
-      s.add(source);
+    if (source === undefined) return;
+    const ids = channel.keys.get(key);
+    if (ids === undefined) channel.keys.set(key, source);
+    else if (typeof ids === 'string') {
+      if (ids === source) return;
+      channel.keys.set(key, new Set([ids, source]));
     } else {
-      let paths = this.byKey.get(dataset);
-      if (!paths) this.byKey.set(dataset, (paths = new Map()));
-      let keys = paths.get(path);
-      if (!keys) paths.set(path, (keys = new Map()));
-      const ids = keys.get(key);
-      if (ids === undefined) keys.set(key, source);
-      else if (typeof ids === 'string') {
-        if (ids === source) return;
-        keys.set(key, new Set([ids, source]));
-      } else {
-        if (ids.has(source)) return;
-        ids.add(source);
-      }
+      if (ids.has(source)) return;
+      ids.add(source);
     }
-    let list = this.bySource.get(source);
-    if (!list) this.bySource.set(source, (list = []));
-    list.push({ dataset, path, key });
+    this.remember(source, channel, key);
+  }
+
+  private recordScan(dataset: string): void {
+    const source = this.current;
+    if (source === undefined) return;
+    let s = this.scans.get(dataset);
+    if (!s) this.scans.set(dataset, (s = new Set()));
+    if (s.has(source)) return;
+    s.add(source);
+    this.remember(source, dataset, null);
+  }
+
+  private remember(source: string, what: Channel | string, key: string | null): void {
+    const list = this.bySource.get(source);
+    if (list) list.push(what, key);
+    else this.bySource.set(source, [what, key]);
   }
 
   private readonly views = new Map<Dataset, DatasetView>();
@@ -81,24 +97,36 @@ export class DependencyTracker {
   private makeView(dataset: Dataset): DatasetView {
     const id = dataset.id;
     if (this.excluded.has(id)) return dataset;
+    // One channel per path, found once per path rather than once per lookup.
+    const byPath = new Map<string, Channel>();
+    let touched = false;
+    const touch = () => {
+      if (touched) return;
+      touched = true;
+      this.touch(dataset);
+    };
     return {
       get: (entityId) => dataset.get(entityId),
       all: () => {
-        this.touch(dataset);
-        this.record(id, null, '');
+        touch();
+        this.recordScan(id);
         return dataset.all();
       },
       lookup: (path, value) => {
-        this.touch(dataset);
-        if (value !== null && value !== undefined) this.record(id, path, joinKey(value));
-        return dataset.lookup(path, value);
+        if (value === null || value === undefined) return [];
+        touch();
+        let channel = byPath.get(path);
+        if (!channel) byPath.set(path, (channel = this.channel(id, path)));
+        const key = joinKey(value);
+        this.recordLookup(channel, key);
+        return dataset.lookupKey(path, key);
       },
     };
   }
 
   /** Datasets this pipe has hopped into (and has not yet caught up with). */
   trackedDatasets(): string[] {
-    return [...new Set([...this.byKey.keys(), ...this.scans.keys()])];
+    return [...new Set([...this.channels.keys(), ...this.scans.keys()])];
   }
 
   /** Marks `dataset` as seen up to its current offset (first contact: nothing to re-run). */
@@ -126,10 +154,10 @@ export class DependencyTracker {
       if (d.offset <= from) continue;
       const scanners = this.scans.get(id);
       if (scanners && scanners.size > 0) for (const s of scanners) dirty.add(s);
-      const paths = this.byKey.get(id);
+      const paths = this.channels.get(id);
       if (!paths || paths.size === 0) continue;
       for (const v of d.versionsSince(from)) {
-        for (const [path, keys] of paths) {
+        for (const { path, keys } of paths.values()) {
           if (keys.size === 0) continue;
           collect(keys, v.entity, path, dirty);
           if (v.previous) collect(keys, v.previous.entity, path, dirty);

@@ -21,6 +21,16 @@ export interface EngineOptions {
   onPipeRun?: (round: number, run: PipeRunResult) => void;
   /** Record the ids of written entities in the run results. */
   trace?: boolean;
+  /** Filled with what each pipe cost over all its runs (for `npm run bench`; times are not deterministic). */
+  profile?: Map<string, PipeProfile>;
+}
+
+/** Cost of one pipe summed over its runs. */
+export interface PipeProfile {
+  runs: number;
+  read: number;
+  written: number;
+  ms: number;
 }
 
 export interface RoundReport {
@@ -144,7 +154,9 @@ export class Engine {
       if (only && !only(pipe)) continue;
       if (!pipe.pending()) continue;
       const w0 = sum(this.rest.writes());
+      const t0 = this.options.profile ? performance.now() : 0;
       const run = pipe.run();
+      if (this.options.profile) addProfile(this.options.profile, run, performance.now() - t0);
       const systemWrites = sum(this.rest.writes()) - w0;
       runs.push(run);
       if (run.failed) failures.push(run.failed);
@@ -190,6 +202,15 @@ export class Engine {
     }
     throw new SesamflowError(`sync needs max_rounds >= 1 (got ${maxRounds})`, 'input');
   }
+}
+
+function addProfile(profile: Map<string, PipeProfile>, run: PipeRunResult, ms: number): void {
+  const p = profile.get(run.pipe) ?? { runs: 0, read: 0, written: 0, ms: 0 };
+  p.runs++;
+  p.read += run.read;
+  p.written += run.written;
+  p.ms += ms;
+  profile.set(run.pipe, p);
 }
 
 const sum = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);

@@ -8,6 +8,7 @@
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
+import { objectOf } from '../../dtl/shapes';
 
 type Json = Record<string, unknown>;
 
@@ -346,8 +347,11 @@ export class MergeSource {
         }),
       };
     }
-    const merged: Entity = { _id: id };
-    const multi = new Set<string>();
+    // Keys and values first, the object once at the end (a fast shape: see shapes.ts).
+    const keys: string[] = ['_id'];
+    const values: unknown[] = [id];
+    const at = new Map<string, number>();
+    const multi = new Set<number>();
     const internal = this.includeInternal;
     for (let i = 0; i < comp.length; i++) {
       const e = comp[i]!.entity;
@@ -355,26 +359,28 @@ export class MergeSource {
         const v = e[k];
         if (v === undefined || k === '$ids') continue;
         if (k.charCodeAt(0) === 95 /* _ */ && (!internal || k === '_id' || k === '_updated' || k === '_hash' || k === '_deleted')) continue;
-        // The first entity's keys are all new (only `_id` is set, and `_` keys were skipped).
-        if (i === 0 || !(k in merged)) {
-          merged[k] = v;
+        const j = at.get(k);
+        if (j === undefined) {
+          at.set(k, keys.length);
+          keys.push(k);
+          values.push(v);
           continue;
         }
         // Values accumulate like merge-union: lists are concatenated, duplicates kept.
-        let acc = merged[k] as unknown[];
-        if (!multi.has(k)) {
+        let acc = values[j] as unknown[];
+        if (!multi.has(j)) {
           acc = Array.isArray(acc) ? [...acc] : [acc];
-          merged[k] = acc;
-          multi.add(k);
+          values[j] = acc;
+          multi.add(j);
         }
         if (Array.isArray(v)) for (const x of v) acc.push(x);
         else acc.push(v);
       }
     }
     if (this.strategy === 'compact') {
-      for (const k in merged) {
-        const v = merged[k];
-        if (!Array.isArray(v) || k === '_id') continue;
+      for (let j = keys.length - 1; j > 0; j--) {
+        const v = values[j];
+        if (!Array.isArray(v)) continue;
         const seen = new Set<string>();
         const uniq = v.filter((x) => {
           const key = joinKey(x);
@@ -382,11 +388,14 @@ export class MergeSource {
           seen.add(key);
           return true;
         });
-        if (uniq.length === 0) delete merged[k];
-        else merged[k] = uniq.length === 1 ? uniq[0] : uniq;
+        if (uniq.length === 0) {
+          keys.splice(j, 1);
+          values.splice(j, 1);
+        } else values[j] = uniq.length === 1 ? uniq[0] : uniq;
       }
     }
-    merged.$ids = ids;
-    return merged;
+    keys.push('$ids');
+    values.push(ids);
+    return objectOf(keys, values) as Entity;
   }
 }
