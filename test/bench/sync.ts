@@ -7,7 +7,9 @@ import { LogicalClock } from '../../src/simulate/clock';
 import { Engine, type PipeProfile } from '../../src/simulate/engine/engine';
 import { configFromFolder } from '../../src/simulate/scenario/load';
 import type { SimConfig } from '../../src/simulate/scenario/run';
-import { defaultWorldFactory } from '../../src/simulate/scenario/world';
+import { createEmulators } from '../../src/simulate/emulators/index';
+import type { HttpRequest } from '../../src/simulate/emulators/types';
+import { restSide } from '../../src/simulate/scenario/world';
 import { definitions } from '../helpers/systems';
 
 export interface SyncBench {
@@ -18,6 +20,8 @@ export interface SyncBench {
   /** Writes made by the sync (all systems). */
   writes: number;
   writesBySystem: Record<string, number>;
+  /** API calls the sync made, per system and route (method and path). */
+  callsBySystem: Record<string, Record<string, number>>;
   readsPerRound: number[];
   /** Per pipe, most expensive first (with `profile`). */
   pipes?: ({ pipe: string; usPerRead: number } & PipeProfile)[];
@@ -32,9 +36,24 @@ const RECORDS_PER_UNIT = 6;
 export async function benchSync(n = 100_000, config?: SimConfig, options: { profile?: boolean } = {}): Promise<SyncBench> {
   const cfg = config ?? (await configFromFolder(GENERATED));
   const clock = new LogicalClock('2026-01-01T10:00:01+00:00');
-  const world = defaultWorldFactory(cfg, definitions, { log: false })(clock);
-  const crm = world.systems.customcrm!;
-  const po = world.systems.poweroffice!;
+  const emulated = createEmulators(definitions.systems, definitions.emulators ?? [], clock, { log: false });
+  // API calls per system and route: what the sync costs a real API (rate limits, see the README's scale section).
+  const calls: Record<string, Record<string, number>> = {};
+  const counted = new Map(
+    [...emulated].map(([id, system]) => {
+      const perMethod: Record<string, number> = (calls[id] = {});
+      const handle = (req: HttpRequest) => {
+        // Per route: path segments holding a digit are ids ("GET /Customers/{id}").
+        const route = `${req.method.toUpperCase()} /${req.path.replace(/^\/+|\/+$/g, '').split('/').map((seg) => (/\d/.test(seg) ? '{id}' : seg)).join('/')}`;
+        perMethod[route] = (perMethod[route] ?? 0) + 1;
+        return system.handle(req);
+      };
+      return [id, new Proxy(system, { get: (target, key, receiver) => (key === 'handle' ? handle : Reflect.get(target, key, receiver)) })] as const;
+    }),
+  );
+  const rest = restSide(counted, cfg);
+  const crm = emulated.get('customcrm')!;
+  const po = emulated.get('poweroffice')!;
   const units = Math.max(1, Math.round(n / (2 * RECORDS_PER_UNIT)));
   let records = 0;
   for (let i = 0; i < units; i++) {
@@ -78,12 +97,13 @@ export async function benchSync(n = 100_000, config?: SimConfig, options: { prof
   }
   const profile = new Map<string, PipeProfile>();
   const engine = new Engine(cfg.pipes, {
-    rest: world.rest,
+    rest,
     now: () => clock.now(),
     env: cfg.env,
     ...(cfg.metadata ? { metadata: cfg.metadata } : {}),
     ...(options.profile ? { profile } : {}),
   });
+  for (const perMethod of Object.values(calls)) for (const m of Object.keys(perMethod)) delete perMethod[m];
   const start = performance.now();
   const report = engine.sync(25);
   const ms = performance.now() - start;
@@ -93,7 +113,7 @@ export async function benchSync(n = 100_000, config?: SimConfig, options: { prof
     : undefined;
   // Entities read by all pipes in each round: where the work of a sync goes.
   const readsPerRound = report.runs.map((r) => r.runs.reduce((n, run) => n + run.read, 0));
-  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes, readsPerRound, ...(pipes ? { pipes } : {}) };
+  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes, callsBySystem: calls, readsPerRound, ...(pipes ? { pipes } : {}) };
 }
 
 // `npx tsx test/bench/sync.ts [n]` runs it on its own.
