@@ -379,8 +379,18 @@ function numberKey(v: Value): string {
   return Number.isSafeInteger(n) || String(n) === text ? `n${n}` : `n${text}`;
 }
 
-/** A string key such that equal values (valuesEqual) get equal keys; for sets and join indexes. */
+/**
+ * A string key such that equal values (valuesEqual) get equal keys; for sets and join indexes.
+ * A plain string is its own key (most join values are strings: no new string to build and
+ * hash for every look-up); every other key starts with U+0000, which a plain string's key never does.
+ */
 export function keyOf(v: Value): string {
+  if (typeof v === 'string' && (v.length < 2 || v.charCodeAt(0) !== TILDE || stringKind(v) === 'string')) return v.charCodeAt(0) === 0 ? `\u0000${v}` : v;
+  return `\u0000${partKey(v)}`;
+}
+
+/** keyOf of a value inside a list or dict (and of non-strings): a kind letter first, so parts never run together. */
+function partKey(v: Value): string {
   if (v === null || v === undefined) return 'z';
   switch (typeof v) {
     case 'boolean':
@@ -401,7 +411,7 @@ export function keyOf(v: Value): string {
       let s: string;
       if (Array.isArray(v)) {
         s = '[';
-        for (let i = 0; i < v.length; i++) s += (i > 0 ? '\u0001' : '') + keyOf(v[i]);
+        for (let i = 0; i < v.length; i++) s += (i > 0 ? '\u0001' : '') + partKey(v[i]);
         return `${s}]`;
       }
       const d = v as Dict;
@@ -410,7 +420,7 @@ export function keyOf(v: Value): string {
       s = '{';
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        s += `${i > 0 ? '\u0001' : ''}${quotedKey(k)}\u0002${keyOf(d[k])}`;
+        s += `${i > 0 ? '\u0001' : ''}${quotedKey(k)}\u0002${partKey(d[k])}`;
       }
       return `${s}}`;
     }
