@@ -23,6 +23,8 @@ export interface SyncBench {
   /** API calls the sync made, per system and route (method and path). */
   callsBySystem: Record<string, Record<string, number>>;
   readsPerRound: number[];
+  /** A second sync after 1 % of the records changed. */
+  incremental: { changed: number; ms: number; rounds: number; writesBySystem: Record<string, number>; callsBySystem: Record<string, Record<string, number>> };
   /** Per pipe, most expensive first (with `profile`). */
   pipes?: ({ pipe: string; usPerRead: number } & PipeProfile)[];
 }
@@ -113,7 +115,30 @@ export async function benchSync(n = 100_000, config?: SimConfig, options: { prof
     : undefined;
   // Entities read by all pipes in each round: where the work of a sync goes.
   const readsPerRound = report.runs.map((r) => r.runs.reduce((n, run) => n + run.read, 0));
-  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes, callsBySystem: calls, readsPerRound, ...(pipes ? { pipes } : {}) };
+  const firstCalls = structuredClone(calls);
+
+  // The steady state: 1 % of the records change (every 100th CRM customer and PowerOffice
+  // product gets a new name), and the next sync carries only that.
+  for (const perMethod of Object.values(calls)) for (const m of Object.keys(perMethod)) delete perMethod[m];
+  let changed = 0;
+  const edit = (system: typeof crm, datatype: string, idField: string, property: string) => {
+    system.records(datatype).forEach((r, i) => {
+      if (i % 100 !== 0) return;
+      changed += system.edit(datatype, { [idField]: r[idField] }, { [property]: `${String(r[property])} (endret)` });
+    });
+  };
+  edit(crm, 'customer', 'id', 'name');
+  edit(po, 'product', 'Id', 'Name');
+  const start2 = performance.now();
+  const second = engine.sync(25);
+  const incremental = {
+    changed,
+    ms: Math.round(performance.now() - start2),
+    rounds: second.rounds,
+    writesBySystem: second.writes,
+    callsBySystem: structuredClone(calls),
+  };
+  return { records, ms: Math.round(ms), rounds: report.rounds, writes, writesBySystem: report.writes, callsBySystem: firstCalls, readsPerRound, incremental, ...(pipes ? { pipes } : {}) };
 }
 
 // `npx tsx test/bench/sync.ts [n]` runs it on its own.
