@@ -11,7 +11,7 @@ import {
 } from '../../dtl/index';
 import { SesamflowError } from '../../errors';
 import { CallFailure } from '../rest/operation';
-import type { Dataset, DatasetStore } from './dataset';
+import type { Dataset, DatasetStore, Ownership } from './dataset';
 import { DependencyTracker } from './deps';
 import { MergeSource } from './merge';
 import type { RestSide, TemplateContext } from './rest-side';
@@ -100,6 +100,8 @@ export class Pipe {
   readonly writesSystem: boolean;
 
   private readonly steps: Step[] = [];
+  /** The last step is DTL: every output is a new top-level object nobody else holds (nested values may be shared). */
+  private lastStepIsDtl = false;
   private readonly deps: DependencyTracker;
   private readonly dtlContext: DtlContext;
   private readonly templateContext: TemplateContext;
@@ -208,6 +210,7 @@ export class Pipe {
           }
           for (const d of hopsOf(tr.rules)) hops.add(d);
           this.steps.push((e) => compiled.run(e, this.dtlContext));
+          this.lastStepIsDtl = i === transforms.length - 1;
           break;
         }
         case 'template': {
@@ -378,7 +381,14 @@ export class Pipe {
     if (entities.length === 0 && !full) return result;
     const seen = full && this.deletionTracking && sink ? new Set<string>() : undefined;
     // A merge source builds a new entity for every output: with nothing in between, the sink may keep it as is.
-    const owned = this.merge !== undefined && this.steps.length === 0 && !this.removeNs && !this.addNs ? (this.merge.emitsStoredForm ? 'stored-form' : 'owned') : 'borrowed';
+    const owned: Ownership =
+      this.merge !== undefined && this.steps.length === 0 && !this.removeNs && !this.addNs
+        ? this.merge.emitsStoredForm
+          ? 'stored-form'
+          : 'owned'
+        : this.lastStepIsDtl && !this.removeNs
+          ? 'owned'
+          : 'borrowed';
     let batch: Entity[] = [];
     const flush = () => {
       if (sink)
