@@ -26,32 +26,29 @@ interface Side {
   values: (e: Entity) => unknown[];
 }
 
-interface Rule {
-  left: Side;
-  right: Side;
-}
-
 interface Node {
-  key: string;
-  alias: number;
-  id: string;
-  entity: Entity;
-  /** Join keys per rule side this node is on. */
-  keys: SideKeys[];
+  readonly alias: number;
+  readonly id: string;
+  readonly entity: Entity;
+  /** Join keys per equality side this node's alias is on (see MergeSource.slots): none, one, or several. */
+  readonly keys: (string | readonly string[] | undefined)[];
+  /** Merged `_id` this node was last emitted under; undefined once it is no input any more. */
+  output: string | undefined;
+  /** False once a newer version of the input replaced this node. */
+  live: boolean;
 }
 
-interface SideKeys {
-  /** Index of this side: join key → node keys. */
-  own: Map<string, NodeKeys>;
-  /** Index of the other side of the same rule (where matches are found). */
-  other: Map<string, NodeKeys>;
-  keys: string[];
+/** The nodes under one join key: a lone node as is (the usual case), else a Set. */
+type Bucket = Node | Set<Node>;
+
+/** One equality side an alias is on: where its keys go, and where their matches are. */
+interface Slot {
+  readonly values: (e: Entity) => unknown[];
+  readonly own: Map<string, Bucket>;
+  readonly other: Map<string, Bucket>;
 }
 
-/** Node keys under one join key: a lone key as a string (the usual case), else a Set. */
-type NodeKeys = string | Set<string>;
-
-const nodeKey = (alias: number, id: string) => `${alias}\u0000${id}`;
+const keysAt = (keys: string | readonly string[] | undefined): readonly string[] => (keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys);
 
 /** Values of a plain alias path ("crm.x.y") read without the DTL evaluator. */
 function pathValues(segments: string[]): (e: Entity) => unknown[] {
@@ -90,19 +87,17 @@ function aliasesIn(raw: unknown, aliases: Map<string, number>, out: Set<string>)
 export class MergeSource {
   private readonly datasetIds: string[];
   private readonly aliases = new Map<string, number>();
-  private readonly rules: Rule[] = [];
   private readonly identity: 'first' | 'composite';
   private readonly strategy: 'default' | 'compact' | 'list';
   private readonly includeInternal: boolean;
 
   private readonly offsets: number[];
-  private readonly nodes = new Map<string, Node>();
-  /** Per rule: [left side index, right side index], join key → node keys. */
-  private readonly index: [Map<string, NodeKeys>, Map<string, NodeKeys>][] = [];
-  /** node key → merged `_id` it was last emitted under. */
-  private readonly outputOf = new Map<string, string>();
-  /** merged `_id` → node keys of that component. */
-  private readonly members = new Map<string, string[]>();
+  /** Per alias: input id → its node. */
+  private readonly nodes: Map<string, Node>[];
+  /** Per alias: the equality sides it is on. */
+  private readonly slots: Slot[][];
+  /** merged `_id` → the nodes of that component. */
+  private readonly members = new Map<string, Node[]>();
 
   constructor(
     readonly pipeId: string,
@@ -118,6 +113,7 @@ export class MergeSource {
       return id;
     });
     this.offsets = this.datasetIds.map(() => 0);
+    this.nodes = this.datasetIds.map(() => new Map());
     this.identity = config.identity === 'composite' || config.identity === undefined ? 'composite' : 'first';
     if (config.identity !== undefined && config.identity !== 'first' && config.identity !== 'composite')
       throw new SesamflowError(`pipe ${pipeId}: merge identity "${config.identity}" is not supported (first, composite)`, 'input');
@@ -136,9 +132,14 @@ export class MergeSource {
       if (!Array.isArray(set)) throw new SesamflowError(`pipe ${pipeId}: equality_sets entries must be lists of alias paths`, 'input');
       for (let i = 0; i + 1 < set.length; i++) eqs.push(['eq', set[i], set[i + 1]]);
     }
+    this.slots = this.datasetIds.map(() => []);
     for (const eq of eqs) {
-      this.rules.push({ left: this.side(eq[1]), right: this.side(eq[2]) });
-      this.index.push([new Map(), new Map()]);
+      const left = this.side(eq[1]);
+      const right = this.side(eq[2]);
+      const leftIndex = new Map<string, Bucket>();
+      const rightIndex = new Map<string, Bucket>();
+      this.slots[left.alias]!.push({ values: left.values, own: leftIndex, other: rightIndex });
+      this.slots[right.alias]!.push({ values: right.values, own: rightIndex, other: leftIndex });
     }
   }
 
@@ -185,78 +186,81 @@ export class MergeSource {
     const changed: Node[] = [];
     const removed: Node[] = [];
     const deletedOut: { alias: number; entity: Entity }[] = [];
-    this.datasetIds.forEach((dsId, alias) => {
-      const ds = get(dsId);
+    for (let alias = 0; alias < this.datasetIds.length; alias++) {
+      const ds = get(this.datasetIds[alias]!);
+      const nodes = this.nodes[alias]!;
+      const slots = this.slots[alias]!;
       for (const v of ds.changedSince(this.offsets[alias]!)) {
-        const key = nodeKey(alias, v.id);
-        const old = this.nodes.get(key);
+        const old = nodes.get(v.id);
         if (old) {
           this.unindex(old);
-          this.nodes.delete(key);
+          nodes.delete(v.id);
+          old.live = false;
           removed.push(old);
         }
         if (v.entity._deleted === true) {
           deletedOut.push({ alias, entity: v.entity });
           continue;
         }
-        const node: Node = { key, alias, id: v.id, entity: v.entity, keys: [] };
-        this.rules.forEach((r, ri) => {
-          const [left, right] = this.index[ri]!;
-          if (r.left.alias === alias) node.keys.push({ own: left, other: right, keys: r.left.values(v.entity).map(joinKey) });
-          if (r.right.alias === alias) node.keys.push({ own: right, other: left, keys: r.right.values(v.entity).map(joinKey) });
-        });
-        this.nodes.set(key, node);
+        const keys: Node['keys'] = new Array(slots.length);
+        for (let i = 0; i < slots.length; i++) {
+          const values = slots[i]!.values(v.entity);
+          keys[i] = values.length === 0 ? undefined : values.length === 1 ? joinKey(values[0]) : values.map(joinKey);
+        }
+        const node: Node = { alias, id: v.id, entity: v.entity, keys, output: undefined, live: true };
+        nodes.set(v.id, node);
         this.indexNode(node);
         changed.push(node);
       }
       this.offsets[alias] = ds.offset;
-    });
+    }
     if (changed.length === 0 && removed.length === 0) return [];
 
     // Seeds: changed nodes and every member of the components they were in.
-    const seeds = new Set<string>();
+    const seeds = new Set<Node>();
     const oldIds = new Set<string>();
-    for (const n of [...changed, ...removed]) {
-      seeds.add(n.key);
-      const out = this.outputOf.get(n.key);
-      if (out !== undefined) {
-        oldIds.add(out);
-        for (const m of this.members.get(out) ?? []) seeds.add(m);
-      }
-    }
-    const visited = new Set<string>();
+    const seed = (n: Node) => {
+      seeds.add(n);
+      if (n.output === undefined) return;
+      oldIds.add(n.output);
+      for (const m of this.members.get(n.output) ?? []) seeds.add(m);
+    };
+    for (const n of changed) seed(n);
+    for (const n of removed) seed(n);
+    const visited = new Set<Node>();
     const components: Node[][] = [];
-    for (const seed of seeds) {
-      if (visited.has(seed) || !this.nodes.has(seed)) continue;
+    for (const start of seeds) {
+      if (visited.has(start) || !start.live) continue;
       const comp: Node[] = [];
-      const stack = [seed];
-      visited.add(seed);
+      const stack = [start];
+      visited.add(start);
       while (stack.length > 0) {
-        const node = this.nodes.get(stack.pop()!)!;
+        const node = stack.pop()!;
         comp.push(node);
-        const prev = this.outputOf.get(node.key);
-        if (prev !== undefined) oldIds.add(prev);
-        for (const { other, keys } of node.keys) {
-          for (const k of keys) {
+        if (node.output !== undefined) oldIds.add(node.output);
+        const slots = this.slots[node.alias]!;
+        for (let i = 0; i < slots.length; i++) {
+          const keys = node.keys[i];
+          if (keys === undefined) continue;
+          const other = slots[i]!.other;
+          for (const k of keysAt(keys)) {
             const found = other.get(k);
             if (found === undefined) continue;
-            if (typeof found === 'string') {
-              if (!visited.has(found)) {
-                visited.add(found);
-                stack.push(found);
-              }
-            } else
+            if (found instanceof Set) {
               for (const m of found)
                 if (!visited.has(m)) {
                   visited.add(m);
                   stack.push(m);
                 }
+            } else if (!visited.has(found)) {
+              visited.add(found);
+              stack.push(found);
+            }
           }
         }
       }
       components.push(comp);
     }
-    for (const n of removed) if (!this.nodes.has(n.key)) this.outputOf.delete(n.key);
     for (const id of oldIds) this.members.delete(id);
 
     const out: Entity[] = [];
@@ -266,8 +270,8 @@ export class MergeSource {
       const merged = this.mergeEntities(comp);
       const id = merged._id as string;
       newIds.add(id);
-      this.members.set(id, comp.map((n) => n.key));
-      for (const n of comp) this.outputOf.set(n.key, id);
+      this.members.set(id, comp);
+      for (const n of comp) n.output = id;
       out.push(merged);
     }
     const deletedIds = new Set<string>();
@@ -286,27 +290,35 @@ export class MergeSource {
   }
 
   private indexNode(node: Node): void {
-    for (const { own: idx, keys } of node.keys) {
-      for (const k of keys) {
+    const slots = this.slots[node.alias]!;
+    for (let i = 0; i < slots.length; i++) {
+      const keys = node.keys[i];
+      if (keys === undefined) continue;
+      const idx = slots[i]!.own;
+      for (const k of keysAt(keys)) {
         const bucket = idx.get(k);
-        if (bucket === undefined) idx.set(k, node.key);
-        else if (typeof bucket !== 'string') bucket.add(node.key);
-        else if (bucket !== node.key) idx.set(k, new Set([bucket, node.key]));
+        if (bucket === undefined) idx.set(k, node);
+        else if (bucket instanceof Set) bucket.add(node);
+        else if (bucket !== node) idx.set(k, new Set([bucket, node]));
       }
     }
   }
 
   private unindex(node: Node): void {
-    for (const { own: idx, keys } of node.keys) {
-      for (const k of keys) {
+    const slots = this.slots[node.alias]!;
+    for (let i = 0; i < slots.length; i++) {
+      const keys = node.keys[i];
+      if (keys === undefined) continue;
+      const idx = slots[i]!.own;
+      for (const k of keysAt(keys)) {
         const bucket = idx.get(k);
         if (bucket === undefined) continue;
-        if (typeof bucket === 'string') {
-          if (bucket === node.key) idx.delete(k);
+        if (!(bucket instanceof Set)) {
+          if (bucket === node) idx.delete(k);
           continue;
         }
-        bucket.delete(node.key);
-        if (bucket.size === 0) idx.delete(k);
+        bucket.delete(node);
+        if (bucket.size === 1) idx.set(k, bucket.values().next().value!);
       }
     }
   }
