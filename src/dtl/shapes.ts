@@ -26,12 +26,18 @@ const MAX_KEYS = 200;
 
 /** The object `{ keys[i]: values[i] }`, in key order, in V8's fast form where it can be. */
 export function objectOf(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
-  if (keys.length > MAX_KEYS) return slowObject(keys, values);
+  const build = builderFor(keys);
+  return build === undefined ? slowObject(keys, values) : build(values);
+}
+
+/** The literal's code for a key list; undefined when it must be built the slow way. */
+function builderFor(keys: readonly string[]): Build | undefined {
+  if (keys.length > MAX_KEYS) return undefined;
   let shape = root;
   for (let i = 0; i < keys.length; i++) {
     let next = shape.next.get(keys[i]!);
     if (next === undefined) {
-      if (shapes >= MAX_SHAPES) return slowObject(keys, values);
+      if (shapes >= MAX_SHAPES) return undefined;
       shapes++;
       shape.next.set(keys[i]!, (next = { next: new Map() }));
     }
@@ -39,11 +45,35 @@ export function objectOf(keys: readonly string[], values: readonly unknown[]): R
   }
   if (shape.build === undefined) {
     // A literal `"__proto__": v` would set the prototype instead of a property.
-    if (keys.includes('__proto__')) return slowObject(keys, values);
+    if (keys.includes('__proto__')) return undefined;
     // Only JSON-quoted names go into the code: no text of the entity is ever run.
     shape.build = new Function('v', `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')}};`) as Build;
   }
-  return shape.build(values);
+  return shape.build;
+}
+
+/**
+ * objectOf for one caller that builds many objects of the same keys in a row (a dataset, a merge):
+ * the last key list is compared name by name (interned strings: pointer compares) before the tree
+ * is walked. The caller must not change a `keys` array after passing it.
+ */
+export class ShapeCache {
+  private keys: readonly string[] | undefined;
+  private build: Build | undefined;
+
+  object(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+    const last = this.keys;
+    if (last !== undefined && last.length === keys.length) {
+      let i = 0;
+      while (i < keys.length && last[i] === keys[i]) i++;
+      if (i === keys.length) return this.build!(values);
+    }
+    const build = builderFor(keys);
+    if (build === undefined) return slowObject(keys, values);
+    this.keys = keys;
+    this.build = build;
+    return build(values);
+  }
 }
 
 function slowObject(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
@@ -52,18 +82,8 @@ function slowObject(keys: readonly string[], values: readonly unknown[]): Record
   return out;
 }
 
-// A property `delete`d from an object (DTL `remove`) turns it into a hash table for good. Targets
-// that lost properties are remembered here, so the rule that made them can hand on a fast copy.
-const thinnedTargets = new WeakSet<object>();
-
-/** Notes that properties were deleted from `target`. */
-export function markThinned(target: object): void {
-  thinnedTargets.add(target);
-}
-
-/** `target` itself, or a fast copy of it when properties were deleted from it. */
-export function compacted<T extends Record<string, unknown>>(target: T): T {
-  if (!thinnedTargets.has(target)) return target;
+/** A copy of `target` built in one go (a fast shape again, after properties were deleted from it). */
+export function compactCopy<T extends Record<string, unknown>>(target: T): T {
   const keys = Object.keys(target);
   return objectOf(
     keys,

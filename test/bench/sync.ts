@@ -20,7 +20,7 @@ export interface SyncBench {
   /** Writes made by the sync (all systems). */
   writes: number;
   writesBySystem: Record<string, number>;
-  /** API calls the sync made, per system and route (method and path). */
+  /** API calls the sync made, per system and method (and path, with `profile`). */
   callsBySystem: Record<string, Record<string, number>>;
   readsPerRound: number[];
   /** A second sync after 1 % of the records changed. */
@@ -45,8 +45,10 @@ export async function benchSync(n = 100_000, config?: SimConfig, options: { prof
     [...emulated].map(([id, system]) => {
       const perMethod: Record<string, number> = (calls[id] = {});
       const handle = (req: HttpRequest) => {
-        // Per route: path segments holding a digit are ids ("GET /Customers/{id}").
-        const route = `${req.method.toUpperCase()} /${req.path.replace(/^\/+|\/+$/g, '').split('/').map((seg) => (/\d/.test(seg) ? '{id}' : seg)).join('/')}`;
+        // Per method; per route when profiling (path segments holding a digit are ids: "GET /Customers/{id}").
+        const route = options.profile
+          ? `${req.method.toUpperCase()} /${req.path.replace(/^\/+|\/+$/g, '').split('/').map((seg) => (/\d/.test(seg) ? '{id}' : seg)).join('/')}`
+          : req.method.toUpperCase();
         perMethod[route] = (perMethod[route] ?? 0) + 1;
         return system.handle(req);
       };

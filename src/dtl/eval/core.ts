@@ -3,7 +3,7 @@
 import { SesamflowError } from '../../errors';
 import { jsonPath } from '../../validate/problem';
 import type { NiSettings } from '../path';
-import { compacted } from '../shapes';
+import { compactCopy } from '../shapes';
 import { newEntity, type Dict, type Value } from '../values';
 
 export type Entity = Record<string, unknown>;
@@ -38,6 +38,12 @@ export interface RunState {
   rootT: Dict;
   /** Current nesting of `apply` / `apply-hops`. */
   depth: number;
+  /**
+   * Targets that lost properties to `remove` in this run (allocated on first use). A deleted
+   * property turns an object into a hash table for good; a rule's result that lost some is
+   * handed on as a compact copy (see dtl/shapes.ts).
+   */
+  thinned?: Set<object>;
 }
 
 /** Variables of one rule invocation (`_S`, `_T`, `_P`, `_R`, `_`, hop aliases). */
@@ -133,7 +139,8 @@ export function applyRule(rule: RuleRef, source: Value, parent: Frame, where: Pa
   const frame = new Frame(source, T, P, null, undefined, run);
   run.depth++;
   try {
-    return rule.body(frame) === CONTINUE ? compacted(T) : undefined;
+    if (rule.body(frame) !== CONTINUE) return undefined;
+    return run.thinned?.has(T) ? compactCopy(T) : T;
   } finally {
     run.depth--;
   }

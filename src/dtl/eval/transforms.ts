@@ -6,7 +6,6 @@ import { idPart, nsPart, parseVariablePath, type NiSettings } from '../path';
 import { SKIP, hasOwn, isDict, isPlainString, keyOf, setOwn, toList, truthy, vmap, type Dict, type Value } from '../values';
 import { copierFor, setterFor } from './access';
 import { specialise } from './clone';
-import { markThinned } from '../shapes';
 import { CONTINUE, DISCARDED, DtlRuntimeError, FILTERED, type Args, type Expr, type Frame, type Transform, type TransformFactory } from './core';
 
 /** Writes `value` to the target under `name` (string or list of names); mode 'default' keeps existing values. */
@@ -148,7 +147,7 @@ const remove: TransformFactory = (a) => {
         delete f.T[k];
         removed = true;
       }
-    if (removed) markThinned(f.T);
+    if (removed) (f.run.thinned ??= new Set()).add(f.T);
     return CONTINUE;
   };
 };

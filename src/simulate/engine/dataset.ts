@@ -5,7 +5,7 @@
 // kept up to date on every write, so hopping into a dataset that is being written stays cheap.
 import { createHash } from 'node:crypto';
 import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
-import { objectOf } from '../../dtl/shapes';
+import { ShapeCache, objectOf } from '../../dtl/shapes';
 
 /** Canonical JSON text of a value: keys sorted, so key order never changes the hash. */
 export function canonicalJson(value: unknown): string {
@@ -43,7 +43,7 @@ export function canonicalJson(value: unknown): string {
  * The entity as a dataset stores it: root `_` properties other than `_id` and `_deleted` dropped
  * (and `_updated` set, when given). Built in one go so it has a fast shape (see shapes.ts).
  */
-export function storedForm(entity: Entity, updated?: number): Entity {
+export function storedForm(entity: Entity, updated?: number, shapes?: ShapeCache): Entity {
   const keys: string[] = [];
   const values: unknown[] = [];
   for (const key in entity) {
@@ -59,7 +59,7 @@ export function storedForm(entity: Entity, updated?: number): Entity {
     keys.push('_updated');
     values.push(updated);
   }
-  return objectOf(keys, values);
+  return shapes ? shapes.object(keys, values) : objectOf(keys, values);
 }
 
 /** True when storedForm(entity) would have the same keys and values (nothing to drop). */
@@ -147,6 +147,7 @@ export class Dataset implements DatasetView {
   private base = 0;
   /** path → join key → non-deleted entities (by id) having that value at path. */
   private readonly indexes = new Map<string, Map<string, Bucket>>();
+  private readonly shapes = new ShapeCache();
   /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
   populated = false;
 
@@ -182,13 +183,13 @@ export class Dataset implements DatasetView {
     let stored: Entity;
     if (entity._filtered === true) {
       if (!current || current.entity._deleted === true) return 'ignored';
-      stored = storedForm({ ...entity, _deleted: true }, seq);
+      stored = storedForm({ ...entity, _deleted: true }, seq, this.shapes);
       if (sameContent(current.entity, stored)) return 'unchanged';
     } else if (owned === 'stored-form' || (owned === 'owned' && isStoredForm(entity))) {
       // sameAsStored above already said the content differs from the current version.
       stored = entity;
       stored._updated = seq;
-    } else stored = storedForm(entity, seq);
+    } else stored = storedForm(entity, seq, this.shapes);
     const version: Version = { seq, ts: this.clock.next(), id, previous: current, entity: stored };
     this.log.push(version);
     this.latest.set(id, version);

@@ -17,33 +17,71 @@ export class DependencyTracker {
   /** dataset → source ids that scanned the whole dataset. */
   private readonly scans = new Map<string, Set<string>>();
   /**
-   * source id → what it recorded on its last run (cleared when it runs again), flat: a channel
-   * followed by the join key, or a dataset id (a scan) followed by null. No object per lookup.
+   * source id → what it recorded on its last run, flat: a channel followed by the join key, or
+   * a dataset id (a scan) followed by null. No object per lookup.
    */
   private readonly bySource = new Map<string, (Channel | string | null)[]>();
   /** dataset → offset up to which its changes have been turned into re-runs. */
   private readonly offsets = new Map<string, number>();
-  current: string | undefined;
+  private current: string | undefined;
 
   constructor(private readonly excluded: ReadonlySet<string>) {}
 
-  /** Forgets what `sourceId` depended on (it is about to run again). */
-  reset(sourceId: string): void {
-    const old = this.bySource.get(sourceId);
-    if (!old) return;
+  /** What the current source records in this run (compared with its last run at the end). */
+  private fresh: (Channel | string | null)[] = [];
+
+  /** `sourceId` is about to run: what it looks up from now on is recorded for it. */
+  begin(sourceId: string | undefined): void {
+    this.current = sourceId;
+    this.fresh = [];
+  }
+
+  /**
+   * The current source is done: its lookups replace those of its last run. Most runs look up
+   * the same keys as the last one, which is then kept as it is.
+   */
+  end(): void {
+    const source = this.current;
+    this.current = undefined;
+    if (source === undefined) return;
+    const fresh = this.fresh;
+    const old = this.bySource.get(source);
+    if (old && sameRecords(old, fresh)) return;
+    if (old) this.forget(source, old);
+    if (fresh.length === 0) {
+      this.bySource.delete(source);
+      return;
+    }
+    for (let i = 0; i < fresh.length; i += 2) {
+      const what = fresh[i]!;
+      if (typeof what === 'string') this.addScan(what, source);
+      else addSource(what.keys, fresh[i + 1] as string, source);
+    }
+    this.bySource.set(source, fresh);
+  }
+
+  private forget(source: string, old: (Channel | string | null)[]): void {
     for (let i = 0; i < old.length; i += 2) {
       const what = old[i]!;
       if (typeof what === 'string') {
-        this.scans.get(what)?.delete(sourceId);
+        this.scans.get(what)?.delete(source);
         continue;
       }
       const key = old[i + 1] as string;
       const ids = what.keys.get(key);
       if (typeof ids === 'string') {
-        if (ids === sourceId) what.keys.delete(key);
-      } else ids?.delete(sourceId);
+        if (ids === source) what.keys.delete(key);
+      } else if (ids) {
+        ids.delete(source);
+        if (ids.size === 0) what.keys.delete(key);
+      }
     }
-    this.bySource.delete(sourceId);
+  }
+
+  private addScan(dataset: string, source: string): void {
+    let s = this.scans.get(dataset);
+    if (!s) this.scans.set(dataset, (s = new Set()));
+    s.add(source);
   }
 
   private channel(dataset: string, path: string): Channel {
@@ -55,34 +93,11 @@ export class DependencyTracker {
   }
 
   private recordLookup(channel: Channel, key: string): void {
-    const source = this.current;
-    if (source === undefined) return;
-    const ids = channel.keys.get(key);
-    if (ids === undefined) channel.keys.set(key, source);
-    else if (typeof ids === 'string') {
-      if (ids === source) return;
-      channel.keys.set(key, new Set([ids, source]));
-    } else {
-      if (ids.has(source)) return;
-      ids.add(source);
-    }
-    this.remember(source, channel, key);
+    if (this.current !== undefined) this.fresh.push(channel, key);
   }
 
   private recordScan(dataset: string): void {
-    const source = this.current;
-    if (source === undefined) return;
-    let s = this.scans.get(dataset);
-    if (!s) this.scans.set(dataset, (s = new Set()));
-    if (s.has(source)) return;
-    s.add(source);
-    this.remember(source, dataset, null);
-  }
-
-  private remember(source: string, what: Channel | string, key: string | null): void {
-    const list = this.bySource.get(source);
-    if (list) list.push(what, key);
-    else this.bySource.set(source, [what, key]);
+    if (this.current !== undefined) this.fresh.push(dataset, null);
   }
 
   private readonly views = new Map<Dataset, DatasetView>();
@@ -179,6 +194,21 @@ export class DependencyTracker {
 }
 
 type Sources = string | Set<string>;
+
+function addSource(keys: Map<string, Sources>, key: string, source: string): void {
+  const ids = keys.get(key);
+  if (ids === undefined) keys.set(key, source);
+  else if (typeof ids === 'string') {
+    if (ids !== source) keys.set(key, new Set([ids, source]));
+  } else ids.add(source);
+}
+
+/** The same lookups in the same order (join keys of strings are often the very same string). */
+function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Channel | string | null)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function collect(keys: Map<string, Sources>, entity: Entity, path: string, into: Set<string>): void {
   for (const v of entityPathValues(entity, path)) {

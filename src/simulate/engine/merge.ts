@@ -8,7 +8,7 @@
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
-import { objectOf } from '../../dtl/shapes';
+import { ShapeCache } from '../../dtl/shapes';
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +98,7 @@ export class MergeSource {
   private readonly slots: Slot[][];
   /** merged `_id` → the nodes of that component. */
   private readonly members = new Map<string, Node[]>();
+  private readonly shapes = new ShapeCache();
 
   constructor(
     readonly pipeId: string,
@@ -408,6 +409,6 @@ export class MergeSource {
     }
     keys.push('$ids');
     values.push(ids);
-    return objectOf(keys, values) as Entity;
+    return this.shapes.object(keys, values) as Entity;
   }
 }

@@ -404,8 +404,7 @@ export class Pipe {
     };
     for (const [index, entity] of entities.entries()) {
       const sourceId = typeof entity._id === 'string' ? entity._id : undefined;
-      if (sourceId !== undefined) this.deps.reset(sourceId);
-      this.deps.current = sourceId;
+      this.deps.begin(sourceId);
       let out: Entity[] = [this.addNs ? applyNamespaces(entity, this.addNs) : entity];
       try {
         for (const step of this.steps) {
@@ -423,14 +422,13 @@ export class Pipe {
           flush();
           this.retry = entities.slice(index).flatMap((e) => (typeof e._id === 'string' ? [e._id] : []));
           result.failed = { pipe: this.id, entity: sourceId, failure: error };
-          this.deps.current = undefined;
           return result;
         }
         const where = `pipe ${this.id}, source entity ${JSON.stringify(entity._id ?? null)}`;
         if (error instanceof SesamflowError) throw new SesamflowError(`${where}: ${error.message}`, error.kind, error.details);
         throw new SesamflowError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 'problems');
       } finally {
-        this.deps.current = undefined;
+        this.deps.end();
       }
       for (const e of out) {
         if (typeof e._id !== 'string') continue;
