@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rules, validateFolder } from '../../src/validate/index';
 import { loadProject } from '../../src/validate/load';
+import { RULE_NAMES } from '../../src/validate/rule-names';
 import type { JsonObject } from '../../src/sesam/project';
 import { cleanupProjects, makeProject, runCli, validateFiles, validProject } from './fixtures';
 
@@ -11,6 +12,13 @@ const pipe = (files: Files, id: string): JsonObject => files[`pipes/${id}.conf.j
 const system = (files: Files, id: string): JsonObject => files[`systems/${id}.conf.json`] as JsonObject;
 
 describe('sesamflow validate (CLI)', () => {
+  it('--help names every semantic rule, in the order they run', async () => {
+    expect(RULE_NAMES).toEqual(rules.map((r) => r.name));
+    const { code, out } = await runCli('validate', '--help');
+    expect(code).toBe(0);
+    expect(out.replace(/\s+/g, ' ')).toContain(rules.map((r) => r.name).join(', '));
+  });
+
   it('passes a valid connector-style project with exit 0', async () => {
     const dir = await makeProject(validProject());
     const { code, out, err } = await runCli('validate', dir);
