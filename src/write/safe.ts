@@ -19,7 +19,11 @@ import { SesamflowError } from '../errors';
  * mid-write, a crash before the rename). Production code never changes them.
  */
 export const writeSeams = {
-  write: (handle: FileHandle, content: string | Uint8Array): Promise<void> => handle.writeFile(content),
+  write: async (handle: FileHandle, content: string | Uint8Array | readonly string[]): Promise<void> => {
+    if (typeof content === 'string' || content instanceof Uint8Array) return handle.writeFile(content);
+    // Each piece from where the last one ended.
+    for (const piece of content) await handle.writeFile(piece);
+  },
   rename: (from: string, to: string): Promise<void> => rename(from, to),
 };
 
@@ -49,11 +53,12 @@ export function writeError(file: string, error: unknown, note = ''): SesamflowEr
 let counter = 0;
 
 /**
- * Writes `content` to `file` atomically: a temporary file next to it, flushed, then renamed.
+ * Writes `content` (a text, bytes, or a text in pieces) to `file` atomically: a temporary file
+ * next to it, flushed, then renamed.
  * The new file keeps the mode of the file it replaces (or gets `mode`). On failure the target
  * is untouched and the temporary file removed.
  */
-export async function atomicWriteFile(file: string, content: string | Uint8Array, options: { mode?: number; display?: string } = {}): Promise<void> {
+export async function atomicWriteFile(file: string, content: string | Uint8Array | readonly string[], options: { mode?: number; display?: string } = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${process.pid}.${++counter}.tmp`);
   let handle: FileHandle | undefined;

@@ -1,13 +1,28 @@
 // `sesamflow format [PATH...] [--check]`: rewrite JSON config files in the Sesam portal's
 // canonical format (sesam-py's format_json), byte for byte.
-import { readFile, realpath } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { SesamflowError } from '../../errors';
 import { canonicalJsonFiles, isDirectory } from '../../sesam/files';
-import { formatJsonText } from '../../sesam/format';
+import { formatJsonTextTo } from '../../sesam/format';
 import { atomicWriteFile } from '../../write/safe';
-import { decodeUtf8 } from '../../sesam/text';
+import { type DecodedText, decodeUtf8 } from '../../sesam/text';
 import { type Io, colors, printJson } from '../io';
+
+/**
+ * The file's text, or undefined when it cannot be read. Read synchronously, one file at a time:
+ * there is nothing else to do meanwhile, and the bytes are let go as soon as they are decoded.
+ */
+function readText(file: string): DecodedText | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  return decodeUtf8(bytes);
+}
 
 export async function formatCommand(io: Io, paths: string[], options: { check?: boolean; json?: boolean }): Promise<void> {
   const files: string[] = [];
@@ -21,30 +36,37 @@ export async function formatCommand(io: Io, paths: string[], options: { check?: 
   const broken: string[] = [];
   for (const file of files) {
     const name = relative(io.cwd, file) || file;
-    const bytes = await readFile(file).catch(() => undefined);
-    if (bytes === undefined) {
+    const decoded = readText(file);
+    if (!decoded) {
       broken.push(`${name}: cannot be read`);
       continue;
     }
-    const decoded = decodeUtf8(bytes);
     if (!decoded.ok) {
       // Rewriting it would turn every byte that is not UTF-8 into U+FFFD.
       broken.push(`${name}: ${decoded.message}`);
       continue;
     }
-    const text = decoded.bom ? `\ufeff${decoded.text}` : decoded.text;
-    let formatted: string;
+    // The formatted text is compared with the file as it comes; only a file that differs is kept
+    // in memory (from the first difference on) to be written.
+    const { text } = decoded;
+    let matched = 0;
+    let output: string[] | undefined = decoded.bom ? [] : undefined; // a byte order mark is dropped
     try {
-      formatted = formatJsonText(text, name);
+      formatJsonTextTo(text, name, (chunk) => {
+        if (output) output.push(chunk);
+        else if (text.startsWith(chunk, matched)) matched += chunk.length;
+        else output = [text.slice(0, matched), chunk];
+      });
     } catch (error) {
       broken.push(error instanceof Error ? error.message : String(error));
       continue;
     }
-    if (formatted === text) unchanged.push(name);
+    if (!output && matched < text.length) output = [text.slice(0, matched)];
+    if (!output) unchanged.push(name);
     else {
       changed.push(name);
       // Atomic (temp file + rename); a symlinked file is rewritten where it really is.
-      if (!options.check) await atomicWriteFile(await realpath(file), formatted, { display: name });
+      if (!options.check) await atomicWriteFile(await realpath(file), output, { display: name });
     }
   }
   if (broken.length > 0) throw new SesamflowError(`${broken.length} file${broken.length === 1 ? '' : 's'} could not be formatted`, 'input', broken);
