@@ -93,13 +93,17 @@ export const compareCodePoints = (a: string, b: string): number => {
 const codePointOrderOfUnit = (unit: number): number =>
   unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 
+/** A key's place before its text counts: the conventional keys by rank, then other keys, then internal ones. */
+const GROUP_OTHER = CONVENTIONAL_KEYS.length;
+const GROUP_INTERNAL = GROUP_OTHER + 1;
+const keyGroup = (key: string): number => CONVENTIONAL_RANK.get(key) ?? (isInternalKey(key) ? GROUP_INTERNAL : GROUP_OTHER);
+
 /** Sesam's conventional key order; usable as an `Array.prototype.sort` comparator. */
 export const compareConfigKeys = (a: string, b: string): number => {
-  const groupA = isInternalKey(a) ? 2 : CONVENTIONAL_RANK.has(a) ? 0 : 1;
-  const groupB = isInternalKey(b) ? 2 : CONVENTIONAL_RANK.has(b) ? 0 : 1;
+  const groupA = keyGroup(a);
+  const groupB = keyGroup(b);
   if (groupA !== groupB) return groupA - groupB;
-  if (groupA === 0) return (CONVENTIONAL_RANK.get(a) ?? 0) - (CONVENTIONAL_RANK.get(b) ?? 0);
-  return compareCodePoints(a, b);
+  return groupA < GROUP_OTHER ? 0 : compareCodePoints(a, b);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -163,6 +167,9 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\t': '\\t',
 };
 
+/** Anything in a string that needs a second look: a character to escape, or a surrogate. */
+const UNUSUAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A string literal as Python's encoder writes it with `ensure_ascii=False`. */
 const quote = (s: string): string =>
   !HAS_ESCAPE.test(s)
@@ -173,27 +180,145 @@ const quote = (s: string): string =>
   )}"`;
 
 // ---------------------------------------------------------------------------------------------
-// Token stream: both entry points emit the compact form as tokens ('{', '}', '[', ']', ',', ':'
-// or a whole scalar / string literal) into a sink: the layout, or plain concatenation.
+// Writers: both entry points walk their input in the canonical key order and tell a writer
+// what comes (a scalar, a container opening or closing, an item, a member); the writer lays it
+// out. The layout rules are those format_json applies to the compact text character by character,
+// here stated per structure:
+// - an object breaks after `{` and puts each member on its own line; an object directly inside
+//   an array shares the array's level (entities in a list read `}, {`, not indented twice);
+// - an array keeps its items on one line (`, `), except an item that is itself an array (a DTL
+//   sub-expression): it starts on a new line one level deeper, and the `]` after such an item
+//   goes on its own line — which gives DTL its familiar tree shape;
+// - `{}` for an empty object, `[]` for an empty array, `: ` after a key, one final newline.
 
-/** Receives the tokens of the compact form, in order. */
-interface TokenSink {
-  token(text: string): void;
+interface Writer {
+  scalar(text: string): void;
+  openArray(): void;
+  /** Before item `index`, which is an array or not. */
+  item(index: number, isArray: boolean): void;
+  closeArray(lastIsArray: boolean): void;
+  emptyObject(): void;
+  openObject(): void;
+  /** Before member `index` with its key, a string literal. */
+  member(index: number, key: string): void;
+  closeObject(): void;
 }
 
-/** The compact form itself (`,`/`:` separators): the tokens concatenated. */
-class CompactSink implements TokenSink {
-  private readonly parts: string[] = [];
-  token(text: string): void {
-    this.parts.push(text);
+/** The output is handed on in pieces of about this many characters (the text of a large file is never whole). */
+const PIECE_LENGTH = 1 << 16;
+
+/** The output, handed on in pieces. */
+class Output {
+  private text = '';
+  constructor(private readonly flush: (piece: string) => void) {}
+  protected push(text: string): void {
+    // Concatenation, not an array of parts: V8 builds the piece as a rope and copies it once.
+    this.text += text;
+    if (this.text.length >= PIECE_LENGTH) this.drain();
   }
-  toString(): string {
-    return this.parts.join('');
+  drain(): void {
+    if (this.text.length > 0) {
+      // Flattened now (reading a character does it): a kept piece must not keep its rope.
+      this.text.charCodeAt(0);
+      this.flush(this.text);
+    }
+    this.text = '';
+  }
+}
+
+/** The compact form (`,`/`:` separators). */
+class CompactWriter extends Output implements Writer {
+  scalar(text: string): void {
+    this.push(text);
+  }
+  openArray(): void {
+    this.push('[');
+  }
+  item(index: number): void {
+    if (index > 0) this.push(',');
+  }
+  closeArray(): void {
+    this.push(']');
+  }
+  emptyObject(): void {
+    this.push('{}');
+  }
+  openObject(): void {
+    this.push('{');
+  }
+  member(index: number, key: string): void {
+    if (index > 0) this.push(',');
+    this.push(key);
+    this.push(':');
+  }
+  closeObject(): void {
+    this.push('}');
+  }
+}
+
+const INDENT = '  ';
+const NEWLINES: string[] = [];
+const newline = (level: number): string => (NEWLINES[level] ??= `\n${INDENT.repeat(level)}`);
+
+/** The portal's layout. */
+class PrettyWriter extends Output implements Writer {
+  /** Indentation level of the current container's contents. */
+  private level = 0;
+  /** Whether each open container is an array. */
+  private readonly arrays: boolean[] = [];
+
+  scalar(text: string): void {
+    this.push(text);
+  }
+  openArray(): void {
+    this.arrays.push(true);
+    this.level++;
+    this.push('[');
+  }
+  item(index: number, isArray: boolean): void {
+    if (index > 0) this.push(isArray ? ',' : ', ');
+    if (isArray) this.push(newline(this.level));
+  }
+  closeArray(lastIsArray: boolean): void {
+    this.arrays.pop();
+    this.level--;
+    if (lastIsArray) this.push(newline(this.level));
+    this.push(']');
+  }
+  emptyObject(): void {
+    this.push('{}');
+  }
+  openObject(): void {
+    if (!this.inArray()) this.level++;
+    this.arrays.push(false);
+    this.push('{');
+    this.push(newline(this.level));
+  }
+  member(index: number, key: string): void {
+    if (index > 0) {
+      this.push(',');
+      this.push(newline(this.level));
+    }
+    this.push(key);
+    this.push(': ');
+  }
+  closeObject(): void {
+    this.arrays.pop();
+    if (this.inArray()) this.push(newline(this.level - 1));
+    else this.push(newline(--this.level));
+    this.push('}');
+  }
+  end(): void {
+    this.push('\n');
+    this.drain();
+  }
+  private inArray(): boolean {
+    return this.arrays.length > 0 && this.arrays[this.arrays.length - 1]!;
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// In-memory values: checked, keys ordered, emitted. Paths are only built to report a problem.
+// In-memory values: checked, keys ordered, written. Paths are only built to report a problem.
 
 const pathOfKey = (path: string, key: string): string =>
   /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
@@ -207,21 +332,22 @@ const describeObject = (value: object): string => {
 const NOT_PLAIN = new Error('not plain JSON data');
 
 /**
- * Emits `value` without building paths or tracking ancestors; throws NOT_PLAIN at anything the
+ * Writes `value` without building paths or tracking ancestors; throws NOT_PLAIN at anything the
  * checked walk would refuse (or at nesting deeper than any config, which could be a cycle).
  */
-const emitValue = (value: unknown, out: TokenSink, depth: number): void => {
+const writeValue = (value: unknown, out: Writer, depth: number): void => {
   switch (typeof value) {
     case 'string':
-      if (hasLoneSurrogate(value)) throw NOT_PLAIN;
-      out.token(quote(value));
+      if (!UNUSUAL.test(value)) out.scalar(`"${value}"`);
+      else if (hasLoneSurrogate(value)) throw NOT_PLAIN;
+      else out.scalar(quote(value));
       return;
     case 'boolean':
-      out.token(value ? 'true' : 'false');
+      out.scalar(value ? 'true' : 'false');
       return;
     case 'number':
       if (!Number.isFinite(value)) throw NOT_PLAIN;
-      out.token(numberText(value));
+      out.scalar(numberText(value));
       return;
     case 'object':
       break;
@@ -229,35 +355,52 @@ const emitValue = (value: unknown, out: TokenSink, depth: number): void => {
       throw NOT_PLAIN;
   }
   if (value === null) {
-    out.token('null');
+    out.scalar('null');
     return;
   }
   if (depth > MAX_JSON_DEPTH) throw NOT_PLAIN;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) throw NOT_PLAIN;
-    out.token('[');
+    out.openArray();
     // Index loop, not forEach(): holes in sparse arrays are undefined, and refused.
+    let isArray = false;
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.token(',');
-      emitValue(value[i], out, depth + 1);
+      const item: unknown = value[i];
+      isArray = Array.isArray(item);
+      out.item(i, isArray);
+      writeValue(item, out, depth + 1);
     }
-    out.token(']');
+    out.closeArray(isArray);
     return;
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) throw NOT_PLAIN;
   if (Object.getOwnPropertySymbols(value).length > 0) throw NOT_PLAIN;
-  const keys = Object.keys(value).sort(compareConfigKeys);
-  out.token('{');
+  const keys = Object.keys(value);
+  if (keys.length === 0) {
+    out.emptyObject();
+    return;
+  }
+  if (keys.length > 1) keys.sort(compareConfigKeys);
+  out.openObject();
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (hasLoneSurrogate(key)) throw NOT_PLAIN;
-    if (i > 0) out.token(',');
-    out.token(quote(key));
-    out.token(':');
-    emitValue((value as Record<string, unknown>)[key], out, depth + 1);
+    out.member(i, quotedKey(key));
+    writeValue((value as Record<string, unknown>)[key], out, depth + 1);
   }
-  out.token('}');
+  out.closeObject();
+};
+
+/** Keys repeat across entities: each is checked and quoted once. */
+const QUOTED_KEYS = new Map<string, string>();
+const quotedKey = (key: string): string => {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    if (hasLoneSurrogate(key)) throw NOT_PLAIN;
+    quoted = quote(key);
+    if (QUOTED_KEYS.size < 10_000) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 };
 
 /** Finds what the fast walk refused, with its JSONPath; throws the SerializeError. */
@@ -305,10 +448,10 @@ const explainValue = (value: unknown, path: string, ancestors: Set<object>): voi
   }
 };
 
-/** Emits an in-memory value; anything that is not plain JSON data throws SerializeError with its path. */
-const emitChecked = (value: unknown, out: TokenSink): void => {
+/** Writes an in-memory value; anything that is not plain JSON data throws SerializeError with its path. */
+const writeChecked = (value: unknown, out: Writer): void => {
   try {
-    emitValue(value, out, 0);
+    writeValue(value, out, 0);
   } catch (error) {
     if (error !== NOT_PLAIN) throw error;
     explainValue(value, '$', new Set());
@@ -317,138 +460,17 @@ const emitChecked = (value: unknown, out: TokenSink): void => {
   }
 };
 
-// ---------------------------------------------------------------------------------------------
-// Layout: from the compact tokens, the portal's line breaks and indentation (the rules of
-// format_json, which walks the compact text character by character: string literals untouched).
-
-const INDENT = '  ';
-
-/** Output in chunks; keeps its trailing whitespace unflushed so it can still be dropped (Python's `rstrip()` on the output). */
-class Output {
-  private parts: string[] = [];
-  constructor(private readonly flush: (chunk: string) => void) {}
-  push(text: string): void {
-    this.parts.push(text);
-    if (this.parts.length >= 8192) this.drain(false);
-  }
-  /** The text kept back: everything after the last character that is not whitespace. */
-  private tail(): string {
-    return this.parts.join('');
-  }
-  endsWith(text: string): boolean {
-    const last = this.parts[this.parts.length - 1];
-    if (last !== undefined && last.length >= text.length) return last.endsWith(text);
-    let tail = '';
-    for (let i = this.parts.length - 1; i >= 0 && tail.length < text.length; i--) tail = this.parts[i] + tail;
-    return tail.endsWith(text);
-  }
-  trimTrailingWhitespace(): void {
-    while (this.parts.length > 0) {
-      const last = this.parts[this.parts.length - 1]!;
-      const trimmed = last.trimEnd();
-      if (trimmed === '') {
-        this.parts.pop();
-        continue;
-      }
-      this.parts[this.parts.length - 1] = trimmed;
-      return;
-    }
-  }
-  /** Hands everything but the trailing whitespace on (all of it at the end). */
-  drain(end: boolean): void {
-    const text = this.tail();
-    const keep = end ? text.length : text.trimEnd().length;
-    if (keep > 0) this.flush(text.slice(0, keep));
-    this.parts = keep < text.length ? [text.slice(keep)] : [];
-  }
-}
-
-class Layout implements TokenSink {
-  private readonly out: Output;
-  private readonly open: Array<'object' | 'array'> = []; // containers enclosing the current position
-  private indent = 0;
-  private previous = '';
-  private readonly newlines: string[] = [];
-
-  constructor(flush: (chunk: string) => void) {
-    this.out = new Output(flush);
-  }
-
-  private newline(level: number): string {
-    const depth = Math.max(level, 0);
-    return (this.newlines[depth] ??= `\n${INDENT.repeat(depth)}`);
-  }
-
-  token(text: string): void {
-    const out = this.out;
-    const c = text.length === 1 ? text : '';
-    const parent = this.open[this.open.length - 1];
-    switch (c) {
-      case '{':
-        // An object directly inside an array shares the array's level: entities in a list
-        // read `}, {` instead of being indented twice.
-        if (parent !== 'array') this.indent++;
-        this.open.push('object');
-        out.push('{');
-        out.push(this.newline(this.indent));
-        break;
-      case '}': {
-        this.open.pop();
-        const enclosing = this.open[this.open.length - 1];
-        if (enclosing !== 'array') this.indent--;
-        if (this.previous === '{') out.trimTrailingWhitespace(); // empty object: `{}`
-        else out.push(this.newline(enclosing === 'array' ? this.indent - 1 : this.indent));
-        out.push('}');
-        break;
-      }
-      case '[':
-        this.indent++;
-        this.open.push('array');
-        // A sub-array (DTL sub-expression) starts on its own line, one level deeper.
-        if (parent === 'array' && !out.endsWith(this.newline(this.indent - 1))) {
-          out.trimTrailingWhitespace();
-          out.push(this.newline(this.indent - 1));
-        }
-        out.push('[');
-        break;
-      case ']':
-        this.open.pop();
-        this.indent--;
-        if (this.previous === ']') out.push(this.newline(this.indent));
-        out.push(']');
-        break;
-      case ':':
-        out.push(': ');
-        break;
-      case ',':
-        out.push(parent === 'object' ? `,${this.newline(this.indent)}` : ', ');
-        break;
-      default:
-        // A scalar or string literal (a one-character one too, e.g. `1`): copied whole.
-        out.push(text);
-        this.previous = text[text.length - 1]!;
-        return;
-    }
-    this.previous = c;
-  }
-
-  end(): void {
-    this.out.push('\n');
-    this.out.drain(true);
-  }
-}
-
-/** Lays the tokens `emit` produces out, handing the text on in chunks. */
-const laidOut = (emit: (sink: TokenSink) => void, flush: (chunk: string) => void): void => {
-  const layout = new Layout(flush);
-  emit(layout);
-  layout.end();
+/** The laid-out text of what `write` writes, handed to `flush` in pieces. */
+const pretty = (write: (out: Writer) => void, flush: (piece: string) => void): void => {
+  const out = new PrettyWriter(flush);
+  write(out);
+  out.end();
 };
 
-const collect = (emit: (sink: TokenSink) => void): string => {
-  const chunks: string[] = [];
-  laidOut(emit, (chunk) => chunks.push(chunk));
-  return chunks.join('');
+const whole = (write: (out: Writer) => void): string => {
+  const pieces: string[] = [];
+  pretty(write, (piece) => pieces.push(piece));
+  return pieces.length === 1 ? pieces[0]! : pieces.join('');
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -458,13 +480,15 @@ const collect = (emit: (sink: TokenSink) => void): string => {
  * Serialises in-memory config exactly as `sesam format` would write it, with a single
  * trailing newline. Throws `SerializeError` for anything that is not plain JSON data.
  */
-export const formatJson = (value: unknown): string => collect((sink) => emitChecked(value, sink));
+export const formatJson = (value: unknown): string => whole((out) => writeChecked(value, out));
 
 /** The compact form (`,`/`:` separators, conventional key order) with the same strictness. */
 export const stringifyCompact = (value: unknown): string => {
-  const sink = new CompactSink();
-  emitChecked(value, sink);
-  return sink.toString();
+  const pieces: string[] = [];
+  const out = new CompactWriter((piece) => pieces.push(piece));
+  writeChecked(value, out);
+  out.drain();
+  return pieces.join('');
 };
 
 /**
@@ -481,25 +505,25 @@ export const stringifyCompact = (value: unknown): string => {
  */
 export const formatJsonText = (text: string, file?: string): string => {
   const plan = parseJsonText(text, file);
-  return collect((sink) => emitText(plan, sink));
+  return whole((out) => writeText(plan, out));
 };
 
 /**
  * formatJsonText without the whole result in memory: the formatted text is handed to `write` in
- * chunks, in order (for a large file, the output can be compared or written as it comes).
+ * pieces, in order (for a large file, the output can be compared or written as it comes).
  * Invalid JSON throws before anything is written.
  */
-export const formatJsonTextTo = (text: string, file: string | undefined, write: (chunk: string) => void): void => {
+export const formatJsonTextTo = (text: string, file: string | undefined, write: (piece: string) => void): void => {
   const plan = parseJsonText(text, file);
-  laidOut((sink) => emitText(plan, sink), write);
+  pretty((out) => writeText(plan, out), write);
 };
 
 /** True when `text` is already exactly what `formatJsonText` would write. Invalid JSON throws like `formatJsonText`. */
 export const isCanonical = (text: string, file?: string): boolean => {
   let offset = 0;
   let same = true;
-  formatJsonTextTo(text, file, (chunk) => {
-    if (same && text.startsWith(chunk, offset)) offset += chunk.length;
+  formatJsonTextTo(text, file, (piece) => {
+    if (same && text.startsWith(piece, offset)) offset += piece.length;
     else same = false;
   });
   return same && offset === text.length;
@@ -507,9 +531,9 @@ export const isCanonical = (text: string, file?: string): boolean => {
 
 // ---------------------------------------------------------------------------------------------
 // JSON text: a checking pass accepts what Python's json.loads accepts (minus the cases documented
-// above) and notes the objects whose keys must be reordered; the emitting pass then walks the
-// text again and emits tokens, copying literals that need no change as they are (no tree of the
-// document is built: a large file costs little more than its text).
+// above) and notes the objects whose keys must be reordered; the writing pass then walks the
+// text again, copying literals that need no change as they are (no tree of the document is
+// built: a large file costs little more than its text).
 
 const MAX_INT_DIGITS = 4300;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
@@ -808,15 +832,15 @@ const parseJsonText = (text: string, file: string | undefined): Plan => {
   return { text, start, reorder };
 };
 
-/** The emitting pass over a checked text: tokens of the compact form in the canonical key order. */
-const emitText = (plan: Plan, out: TokenSink): void => {
+/** The writing pass over a checked text, in the canonical key order. */
+const writeText = (plan: Plan, out: Writer): void => {
   const { text, reorder } = plan;
   let pos = plan.start;
   const skipWhitespace = (): void => {
     pos = afterWhitespace(text, pos);
   };
   /** The string literal at `pos` as Python writes it; moves past it. */
-  const stringToken = (): string => {
+  const stringLiteral = (): string => {
     const start = pos;
     pos = endOfString(text, start);
     const literal = text.slice(start, pos);
@@ -825,78 +849,76 @@ const emitText = (plan: Plan, out: TokenSink): void => {
     return literal.includes('\\') ? quote(JSON.parse(literal) as string) : literal;
   };
   const value = (): void => {
-    skipWhitespace();
     const c = text.charCodeAt(pos);
     if (c === 0x7b) return object();
     if (c === 0x5b) return array();
-    if (c === 0x22) return out.token(stringToken());
+    if (c === 0x22) return out.scalar(stringLiteral());
     if (c === 0x74 || c === 0x6e) {
-      out.token(c === 0x74 ? 'true' : 'null');
+      out.scalar(c === 0x74 ? 'true' : 'null');
       pos += 4;
       return;
     }
     if (c === 0x66) {
-      out.token('false');
+      out.scalar('false');
       pos += 5;
       return;
     }
     NUMBER.lastIndex = pos;
     const [literal, fraction, exponent] = NUMBER.exec(text)!;
     pos += literal.length;
-    if (fraction === undefined && exponent === undefined) out.token(literal === '-0' ? '0' : literal);
-    else out.token(pythonFloatRepr(Number(literal)));
+    if (fraction === undefined && exponent === undefined) out.scalar(literal === '-0' ? '0' : literal);
+    else out.scalar(pythonFloatRepr(Number(literal)));
   };
   const array = (): void => {
-    out.token('[');
+    out.openArray();
     pos++;
     skipWhitespace();
-    if (text.charCodeAt(pos) === 0x5d) {
-      pos++;
-      out.token(']');
-      return;
-    }
-    for (;;) {
-      value();
-      skipWhitespace();
-      if (text.charCodeAt(pos++) === 0x5d) break;
-      out.token(',');
-    }
-    out.token(']');
+    let isArray = false;
+    if (text.charCodeAt(pos) !== 0x5d) {
+      for (let i = 0; ; i++) {
+        isArray = text.charCodeAt(pos) === 0x5b;
+        out.item(i, isArray);
+        value();
+        skipWhitespace();
+        if (text.charCodeAt(pos++) === 0x5d) break;
+        skipWhitespace();
+      }
+    } else pos++;
+    out.closeArray(isArray);
   };
   const object = (): void => {
-    out.token('{');
     const reordered = reorder.get(pos);
     if (reordered) {
+      out.openObject();
       reordered.members.forEach((m, i) => {
-        if (i > 0) out.token(',');
-        out.token(quote(m.key));
-        out.token(':');
+        out.member(i, quote(m.key));
         pos = m.value;
         value();
       });
       pos = reordered.end;
-      out.token('}');
+      out.closeObject();
       return;
     }
     pos++;
     skipWhitespace();
     if (text.charCodeAt(pos) === 0x7d) {
       pos++;
-      out.token('}');
+      out.emptyObject();
       return;
     }
-    for (;;) {
-      skipWhitespace();
-      out.token(stringToken());
+    out.openObject();
+    for (let i = 0; ; i++) {
+      const key = stringLiteral();
       skipWhitespace();
       pos++; // ':'
-      out.token(':');
+      skipWhitespace();
+      out.member(i, key);
       value();
       skipWhitespace();
       if (text.charCodeAt(pos++) === 0x7d) break;
-      out.token(',');
+      skipWhitespace();
     }
-    out.token('}');
+    out.closeObject();
   };
   value();
 };

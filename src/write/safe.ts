@@ -9,7 +9,7 @@
 //   folder that leads out of it (a planted `pipes -> /home/me`) is refused, not followed;
 // - explained: file system errors (no space, permission, read-only, a file where a folder should
 //   be) become an input error naming the file, never an "internal error".
-import { constants } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SesamflowError } from '../errors';
@@ -19,13 +19,28 @@ import { SesamflowError } from '../errors';
  * mid-write, a crash before the rename). Production code never changes them.
  */
 export const writeSeams = {
-  write: async (handle: FileHandle, content: string | Uint8Array | readonly string[]): Promise<void> => {
+  write: async (handle: FileHandle, content: FileContent): Promise<void> => {
     if (typeof content === 'string' || content instanceof Uint8Array) return handle.writeFile(content);
+    if (typeof content === 'function') {
+      content((piece) => writeAllSync(handle.fd, piece));
+      return;
+    }
     // Each piece from where the last one ended.
     for (const piece of content) await handle.writeFile(piece);
   },
   rename: (from: string, to: string): Promise<void> => rename(from, to),
 };
+
+/**
+ * What a file is written with: a text, bytes, a text in pieces, or a function that produces the
+ * text piece by piece (each written as it comes, so a large output is never whole in memory).
+ */
+export type FileContent = string | Uint8Array | readonly string[] | ((write: (piece: string) => void) => void);
+
+function writeAllSync(fd: number, piece: string): void {
+  const bytes = Buffer.from(piece, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -53,12 +68,11 @@ export function writeError(file: string, error: unknown, note = ''): SesamflowEr
 let counter = 0;
 
 /**
- * Writes `content` (a text, bytes, or a text in pieces) to `file` atomically: a temporary file
- * next to it, flushed, then renamed.
+ * Writes `content` to `file` atomically: a temporary file next to it, flushed, then renamed.
  * The new file keeps the mode of the file it replaces (or gets `mode`). On failure the target
  * is untouched and the temporary file removed.
  */
-export async function atomicWriteFile(file: string, content: string | Uint8Array | readonly string[], options: { mode?: number; display?: string } = {}): Promise<void> {
+export async function atomicWriteFile(file: string, content: FileContent, options: { mode?: number; display?: string } = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${process.pid}.${++counter}.tmp`);
   let handle: FileHandle | undefined;

@@ -41,11 +41,12 @@ describe('format input', () => {
 });
 
 describe('large files (the formatted text comes in pieces)', () => {
-  /** A config of many entities, canonical except for the key order of the last one. */
+  /** A config of many entities (over 1 MiB: formatted again straight into the file), canonical except for the key order of the last one. */
   const bigConfig = () => {
-    const entities = Array.from({ length: 3000 }, (_, i) => ({ _id: `pipe-${i}`, type: 'pipe', source: { type: 'dataset', dataset: `ds-${i}` }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', 'n', i]] } } }));
+    const entities = Array.from({ length: 6000 }, (_, i) => ({ _id: `pipe-${i}`, type: 'pipe', source: { type: 'dataset', dataset: `ds-${i}` }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', 'n', i]] } } }));
     const canonical = formatJson(entities);
-    const changed = canonical.replace('{\n  "_id": "pipe-2999",\n  "type": "pipe",', '{\n  "type": "pipe",\n  "_id": "pipe-2999",');
+    const changed = canonical.replace('{\n  "_id": "pipe-5999",\n  "type": "pipe",', '{\n  "type": "pipe",\n  "_id": "pipe-5999",');
+    expect(canonical.length).toBeGreaterThan(1 << 20);
     return { canonical, changed };
   };
 

@@ -10,6 +10,9 @@ import { atomicWriteFile } from '../../write/safe';
 import { type DecodedText, decodeUtf8 } from '../../sesam/text';
 import { type Io, colors, printJson } from '../io';
 
+/** Files larger than this (in characters) are not kept formatted in memory: written as formatted. */
+const LARGE_FILE = 1 << 20;
+
 /**
  * The file's text, or undefined when it cannot be read. Read synchronously, one file at a time:
  * there is nothing else to do meanwhile, and the bytes are let go as soon as they are decoded.
@@ -46,27 +49,38 @@ export async function formatCommand(io: Io, paths: string[], options: { check?: 
       broken.push(`${name}: ${decoded.message}`);
       continue;
     }
-    // The formatted text is compared with the file as it comes; only a file that differs is kept
-    // in memory (from the first difference on) to be written.
+    // The formatted text is compared with the file as it comes. A small file that differs is
+    // kept (from the first difference on) to be written; a large one is formatted again, straight
+    // into the new file, so its formatted text is never whole in memory.
     const { text } = decoded;
+    const large = text.length > LARGE_FILE;
     let matched = 0;
-    let output: string[] | undefined = decoded.bom ? [] : undefined; // a byte order mark is dropped
+    let differs = decoded.bom; // a byte order mark is dropped
+    let output: string[] | undefined = differs && !large ? [] : undefined;
     try {
-      formatJsonTextTo(text, name, (chunk) => {
-        if (output) output.push(chunk);
-        else if (text.startsWith(chunk, matched)) matched += chunk.length;
-        else output = [text.slice(0, matched), chunk];
+      formatJsonTextTo(text, name, (piece) => {
+        if (output) output.push(piece);
+        else if (differs) return;
+        else if (text.startsWith(piece, matched)) matched += piece.length;
+        else {
+          differs = true;
+          if (!large) output = [text.slice(0, matched), piece];
+        }
       });
     } catch (error) {
       broken.push(error instanceof Error ? error.message : String(error));
       continue;
     }
-    if (!output && matched < text.length) output = [text.slice(0, matched)];
-    if (!output) unchanged.push(name);
+    if (!differs && matched < text.length) {
+      differs = true;
+      if (!large) output = [text.slice(0, matched)];
+    }
+    if (!differs) unchanged.push(name);
     else {
       changed.push(name);
       // Atomic (temp file + rename); a symlinked file is rewritten where it really is.
-      if (!options.check) await atomicWriteFile(await realpath(file), output, { display: name });
+      const content = output ?? ((write: (piece: string) => void) => formatJsonTextTo(text, name, write));
+      if (!options.check) await atomicWriteFile(await realpath(file), content, { display: name });
     }
   }
   if (broken.length > 0) throw new SesamflowError(`${broken.length} file${broken.length === 1 ? '' : 's'} could not be formatted`, 'input', broken);
