@@ -6,7 +6,7 @@ import { formatDefinitionProblem } from './compile/model';
 import { provenanceFile } from './compile/provenance';
 import { loadDefinitions } from './compile/load';
 import { renderDocs } from './docs/index';
-import { formatJson } from './sesam/format';
+import { formatJson, SerializeError } from './sesam/format';
 import type { SesamProject } from './sesam/project';
 import { sortProblems, validateProject } from './validate/index';
 import { formatProblem, type Problem } from './validate/problem';
@@ -34,18 +34,35 @@ export function generateFrom(result: CompileResult): Generated {
       result.problems.map(formatDefinitionProblem),
     );
   }
-  const problems = sortProblems(validateProject(result.project));
-  const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    throw problemsFound(`the generated config does not validate (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatProblem));
+  // Formatted first: the validator's rules look into each entity's text before walking it.
+  let configFiles: OutputFile[] | undefined;
+  try {
+    configFiles = projectFiles(result.project);
+  } catch (error) {
+    // Not writable as config: validation names the problem if it can, else this error stands.
+    if (!(error instanceof SerializeError)) throw error;
+    checked(validateProject(result.project));
+    throw error;
   }
+  const texts = new Map(result.project.files.map((f, i) => [f.entity, configFiles![i]!.content]));
+  const problems = checked(validateProject(result.project, texts));
   const files = [
-    ...projectFiles(result.project),
+    ...configFiles,
     ...renderers.flatMap((r) => r(result)),
     // Which definition line produced which part of each file (read by `sesamflow explain` and reviewers).
     { path: PROVENANCE_FILE, content: provenanceFile(result.project.files) },
   ];
   return { result, files: [...files, manifestFile(files, result.origins)], warnings: problems.filter((p) => p.severity === 'warning') };
+}
+
+/** The problems, sorted; errors throw. */
+function checked(problems: Problem[]): Problem[] {
+  const sorted = sortProblems(problems);
+  const errors = sorted.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    throw problemsFound(`the generated config does not validate (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatProblem));
+  }
+  return sorted;
 }
 
 export async function generate(root: string): Promise<Generated> {

@@ -69,22 +69,38 @@ const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.st
 /** Every traced node of one config entity, in document order. */
 export function traceOf(entity: unknown): TraceEntry[] {
   const out: TraceEntry[] = [];
-  const walk = (node: unknown, path: string) => {
+  // The path as its pieces (`[3]`, `.rules`); made into a string only where a node is tagged.
+  const pieces: string[] = ['$'];
+  const walk = (node: unknown) => {
     if (node === null || typeof node !== 'object') return;
     const origins = (node as Tagged)[ORIGINS];
     if (origins && origins.length > 0) {
       const list = Array.isArray(node) ? (node as unknown[]) : undefined;
       const name = list && (list[0] === 'add' || list[0] === 'add-if') && typeof list[1] === 'string' ? unscratch(list[1]) : undefined;
-      out.push({ path, ...(name ? { property: name } : {}), rules: origins.map((o) => o.rule), definitions: [...new Set(origins.map((o) => o.at))] });
+      out.push({ path: pieces.join(''), ...(name ? { property: name } : {}), rules: origins.map((o) => o.rule), definitions: [...new Set(origins.map((o) => o.at))] });
     }
-    if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else for (const [k, v] of Object.entries(node)) walk(v, `${path}${key(k)}`);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (v === null || typeof v !== 'object') continue;
+        pieces.push(`[${i}]`);
+        walk(v);
+        pieces.pop();
+      }
+    } else {
+      for (const k of Object.keys(node)) {
+        const v: unknown = (node as Record<string, unknown>)[k];
+        if (v === null || typeof v !== 'object') continue;
+        pieces.push(key(k));
+        walk(v);
+        pieces.pop();
+      }
+    }
   };
-  walk(entity, '$');
+  walk(entity);
   return out;
 }
 
-/** The provenance side file: config file → its traced nodes (files in path order). */
 export function provenanceFile(files: readonly { path: string; entity: unknown }[]): string {
   const byFile: Record<string, TraceEntry[]> = {};
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

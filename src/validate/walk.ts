@@ -15,6 +15,38 @@ export const isSystem = (file: ConfigFile): boolean => typeof file.entity.type =
 export const pipeFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isPipe);
 export const systemFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isSystem);
 
+let texts: WeakMap<object, string> | undefined;
+
+/**
+ * The entity as compact JSON text: a rule that looks for a marker (`$ENV(`, `$SECRET(`, ...)
+ * skips walking an entity whose text lacks it. Within `sharingTexts` each entity's text is made
+ * once for all the rules.
+ */
+export function entityText(file: ConfigFile): string {
+  let text = texts?.get(file.entity);
+  if (text === undefined) {
+    text = JSON.stringify(file.entity) ?? '';
+    texts?.set(file.entity, text);
+  }
+  return text;
+}
+
+/**
+ * Runs `fn` with the entity texts kept for its duration (entities do not change meanwhile);
+ * `known` gives texts already at hand (a file's text, or the formatted output: any JSON text of
+ * the entity will do).
+ */
+export function sharingTexts<T>(fn: () => T, known?: ReadonlyMap<object, string>): T {
+  const outer = texts;
+  texts = new WeakMap();
+  if (known) for (const [entity, text] of known) texts.set(entity, text);
+  try {
+    return fn();
+  } finally {
+    texts = outer;
+  }
+}
+
 /** Builds a Problem located in a file at a path. */
 export const problemAt = (file: ConfigFile, rule: string, severity: Severity, path: Path, message: string): Problem => {
   const id = entityId(file);
@@ -84,19 +116,74 @@ export function writtenDatasets(pipe: JsonObject): string[] {
   return written;
 }
 
-/** Every string in a value with its path (for $ENV/$SECRET/credential scans). */
+/**
+ * Every string in a value with its path (for $ENV/$SECRET/credential scans). The path is one
+ * array the walk extends and shortens as it goes: read it during the call, copy it to keep it.
+ */
 export function eachString(value: JsonValue, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void, key?: string | number): void {
   if (typeof value === 'string') visit(value, path, key);
-  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, [...path, i], visit, i));
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachString(v, [...path, k], visit, k);
+  else if (typeof value === 'object' && value !== null) walkStrings(value, [...path], visit);
 }
 
-/** Every array in a DTL value whose first element is a string (a function call), with its path. */
+function walkStrings(value: JsonValue[] | JsonObject, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'string') {
+        path.push(i);
+        visit(v, path, i);
+        path.pop();
+      } else if (typeof v === 'object' && v !== null) {
+        path.push(i);
+        walkStrings(v, path, visit);
+        path.pop();
+      }
+    }
+    return;
+  }
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = value[k];
+    if (typeof v === 'string') {
+      path.push(k);
+      visit(v, path, k);
+      path.pop();
+    } else if (typeof v === 'object' && v !== null) {
+      path.push(k);
+      walkStrings(v, path, visit);
+      path.pop();
+    }
+  }
+}
+
+/**
+ * Every array in a DTL value whose first element is a string (a function call), with its path
+ * (one array the walk extends and shortens: copy it to keep it).
+ */
 export function eachDtlCall(value: JsonValue, path: Path, visit: (call: JsonValue[], path: Path) => void): void {
+  walkCalls(value, [...path], visit);
+}
+
+function walkCalls(value: JsonValue, path: Path, visit: (call: JsonValue[], path: Path) => void): void {
   if (Array.isArray(value)) {
     if (typeof value[0] === 'string') visit(value, path);
-    value.forEach((v, i) => eachDtlCall(v, [...path, i], visit));
-  } else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachDtlCall(v, [...path, k], visit);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(i);
+      walkCalls(v, path, visit);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const v = value[k];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(k);
+      walkCalls(v!, path, visit);
+      path.pop();
+    }
+  }
 }
 
 /** The DTL transforms of a pipe (incl. conditional alternatives). */
