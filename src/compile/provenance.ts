@@ -1,7 +1,7 @@
 // Provenance: which definition line produced which part of the generated config. The compiler
-// tags the DTL nodes it builds from a mapping row, merge criterion, reference or condition
-// (a symbol property: invisible to the serializer); after compiling, the tags are read back with
-// the JSON path of each node. `sesamflow explain` and generated/.sesamflow-provenance.json show them.
+// tags the DTL nodes it builds from a mapping row, merge criterion, reference or condition (in a
+// WeakMap beside them: invisible to the serializer, and the nodes keep their shapes); after
+// compiling, the tags are read back with the JSON path of each node. `sesamflow explain` and generated/.sesamflow-provenance.json show them.
 import type { DataflowDefinition, Mapping, MergeCriterion, SendCondition } from '../model/dataflow';
 import { type SourceSite, formatSite, isSourceSite } from '../model/site';
 
@@ -12,17 +12,15 @@ export interface Origin {
   readonly at: string;
 }
 
-const ORIGINS = Symbol('sesamflow.origins');
-
-type Tagged = { [ORIGINS]?: Origin[] };
+/** The origins of each tagged node (a node copied is a new node, untagged). */
+const ORIGINS = new WeakMap<object, Origin[]>();
 
 /** Marks `node` as produced by `origins` (added to any it has). Returns the node. */
 export function traced<T>(node: T, ...origins: readonly Origin[]): T {
   if (origins.length === 0 || node === null || typeof node !== 'object') return node;
-  const t = node as Tagged;
-  const all = [...(t[ORIGINS] ?? [])];
+  const all = [...(ORIGINS.get(node) ?? [])];
   for (const o of origins) if (!all.some((x) => x.rule === o.rule && x.at === o.at)) all.push(o);
-  Object.defineProperty(node, ORIGINS, { value: all, enumerable: false, configurable: true, writable: true });
+  ORIGINS.set(node, all);
   return node;
 }
 
@@ -73,7 +71,7 @@ export function traceOf(entity: unknown): TraceEntry[] {
   const pieces: string[] = ['$'];
   const walk = (node: unknown) => {
     if (node === null || typeof node !== 'object') return;
-    const origins = (node as Tagged)[ORIGINS];
+    const origins = ORIGINS.get(node);
     if (origins && origins.length > 0) {
       const list = Array.isArray(node) ? (node as unknown[]) : undefined;
       const name = list && (list[0] === 'add' || list[0] === 'add-if') && typeof list[1] === 'string' ? unscratch(list[1]) : undefined;

@@ -276,14 +276,13 @@ class PrettyWriter extends Output implements Writer {
     this.push('[');
   }
   item(index: number, isArray: boolean): void {
-    if (index > 0) this.push(isArray ? ',' : ', ');
-    if (isArray) this.push(newline(this.level));
+    if (isArray) this.push(index > 0 ? `,${newline(this.level)}` : newline(this.level));
+    else if (index > 0) this.push(', ');
   }
   closeArray(lastIsArray: boolean): void {
     this.arrays.pop();
     this.level--;
-    if (lastIsArray) this.push(newline(this.level));
-    this.push(']');
+    this.push(lastIsArray ? `${newline(this.level)}]` : ']');
   }
   emptyObject(): void {
     this.push('{}');
@@ -291,22 +290,15 @@ class PrettyWriter extends Output implements Writer {
   openObject(): void {
     if (!this.inArray()) this.level++;
     this.arrays.push(false);
-    this.push('{');
-    this.push(newline(this.level));
+    this.push(`{${newline(this.level)}`);
   }
   member(index: number, key: string): void {
-    if (index > 0) {
-      this.push(',');
-      this.push(newline(this.level));
-    }
-    this.push(key);
-    this.push(': ');
+    // One piece per member (fewer pieces, less to join).
+    this.push(index > 0 ? `,${newline(this.level)}${key}: ` : `${key}: `);
   }
   closeObject(): void {
     this.arrays.pop();
-    if (this.inArray()) this.push(newline(this.level - 1));
-    else this.push(newline(--this.level));
-    this.push('}');
+    this.push(`${newline(this.inArray() ? this.level - 1 : --this.level)}}`);
   }
   end(): void {
     this.push('\n');
