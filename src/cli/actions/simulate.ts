@@ -3,7 +3,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { inputError } from '../../errors';
-import { generate } from '../../generate';
+import { compile } from '../../compile/index';
+import { loadDefinitions } from '../../compile/load';
+import { validatedProject } from '../../validated';
 import { Engine } from '../../simulate/engine/engine';
 import { LogicalClock } from '../../simulate/clock';
 import { configFromFolder, configFromProject } from '../../simulate/scenario/load';
@@ -57,7 +59,7 @@ export async function simulateCommand(io: Io, options: { input: string; out: str
   const inputs = await readInputs(path.resolve(io.cwd, options.input), options.input);
   const config: SimConfig = options.config
     ? await configFromFolder(path.resolve(io.cwd, options.config))
-    : configFromProject((await generate(io.cwd)).result.project);
+    : configFromProject(validatedProject(compile(await loadDefinitions(io.cwd))));
   const clock = LogicalClock.forScenario([...inputs.values()]);
   // No pipe that talks to a system runs here: the world has no emulated systems.
   const world = defaultWorldFactory(config, { systems: [] })(clock);

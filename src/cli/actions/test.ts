@@ -4,7 +4,7 @@ import path from 'node:path';
 import { inputError } from '../../errors';
 import { loadDefinitions } from '../../compile/load';
 import { compile } from '../../compile/index';
-import { generateFrom } from '../../generate';
+import { validatedProject } from '../../validated';
 import { configFromFolder, configFromProject, loadScenarios } from '../../simulate/scenario/load';
 import { resultLines, summaryLine } from '../../simulate/scenario/report';
 import { runScenario, type ScenarioResult, type SimConfig } from '../../simulate/scenario/run';
@@ -17,7 +17,7 @@ export async function testCommand(io: Io, options: { scenarios: string; config?:
   const definitions = await loadDefinitions(io.cwd);
   const config: SimConfig = options.config
     ? await configFromFolder(path.resolve(io.cwd, options.config))
-    : configFromProject(generateFrom(compile(definitions)).result.project);
+    : configFromProject(validatedProject(compile(definitions)));
   const factory = defaultWorldFactory(config, definitions);
   const scenarios = await loadScenarios(path.resolve(io.cwd, options.scenarios), knownStores(factory), options.filter, options.scenarios);
   if (scenarios.length === 0)
