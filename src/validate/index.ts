@@ -71,6 +71,6 @@ export function validateProject(project: SesamProject, texts?: ReadonlyMap<objec
 
 /** Loads a sesam-py project folder and validates it; JSON syntax problems are included. */
 export async function validateFolder(dir: string): Promise<{ project: SesamProject; problems: Problem[]; checked: string[] }> {
-  const { project, problems, checked } = await loadProject(dir);
-  return { project, problems: sortProblems([...problems, ...validateProject(project)]), checked };
+  const { project, problems, checked, texts } = await loadProject(dir);
+  return { project, problems: sortProblems([...problems, ...validateProject(project, texts)]), checked };
 }

@@ -23,10 +23,15 @@ let texts: WeakMap<object, string> | undefined;
  * once for all the rules.
  */
 export function entityText(file: ConfigFile): string {
-  let text = texts?.get(file.entity);
+  return textOf(file.entity);
+}
+
+/** entityText of an entity. */
+export function textOf(entity: JsonObject): string {
+  let text = texts?.get(entity);
   if (text === undefined) {
-    text = JSON.stringify(file.entity) ?? '';
-    texts?.set(file.entity, text);
+    text = JSON.stringify(entity) ?? '';
+    texts?.set(entity, text);
   }
   return text;
 }

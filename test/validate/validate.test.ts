@@ -91,6 +91,32 @@ describe('sesamflow validate (CLI)', () => {
     expect(out).toContain('unknown property "sourc"');
   });
 
+  it('refuses what JSON.parse takes but Sesam does not (deep nesting, huge integers, infinite numbers, lone surrogates), located, exit 1', async () => {
+    const bad: Record<string, string> = {
+      'pipes/deep.conf.json': `{"_id": "deep", "type": "pipe", "x": ${'['.repeat(1001)}${']'.repeat(1001)}}`,
+      'pipes/big.conf.json': `{"_id": "big", "type": "pipe", "x": ${'9'.repeat(4301)}}`,
+      'pipes/inf.conf.json': '{"_id": "inf", "type": "pipe", "x": 1e400}',
+      'pipes/sur.conf.json': '{"_id": "sur", "type": "pipe", "x": "\\ud800"}',
+    };
+    const dir = await makeProject({ ...validProject(), ...bad });
+    const { code, out } = await runCli('validate', dir);
+    expect(out).toContain('pipes/deep.conf.json $: invalid JSON at 1:1037: nesting deeper than 1000 levels');
+    expect(out).toContain('pipes/big.conf.json $: invalid JSON at 1:37: integer has more than 4300 digits');
+    expect(out).toContain('pipes/inf.conf.json $: invalid JSON at 1:37: number 1e400 is out of range');
+    expect(out).toContain('pipes/sur.conf.json $: invalid JSON at 1:37: unpaired surrogate escape');
+    expect(code).toBe(1);
+  });
+
+  it('finds $ENV( and $SECRET( spelled with \\u escapes too', async () => {
+    const dir = await makeProject({
+      ...validProject(),
+      'pipes/esc.conf.json': '{"_id": "esc", "type": "pipe", "source": {"type": "dataset", "dataset": "crm-contact-all"}, "x": "\\u0024ENV(nowhere)", "y": "\\u0024SECRET(s)"}',
+    });
+    const { out } = await runCli('validate', dir);
+    expect(out).toContain('warning pipes/esc.conf.json (_id esc) $.x: $ENV(nowhere) is not defined');
+    expect(out).toContain('error pipes/esc.conf.json (_id esc) $.y: $SECRET(s) is not allowed in a pipe');
+  });
+
   it('exits 2 naming the folder when it does not exist', async () => {
     const { code, err } = await runCli('validate', '/nonexistent/sesamflow-project');
     expect(code).toBe(2);
