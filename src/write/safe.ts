@@ -9,8 +9,8 @@
 //   folder that leads out of it (a planted `pipes -> /home/me`) is refused, not followed;
 // - explained: file system errors (no space, permission, read-only, a file where a folder should
 //   be) become an input error naming the file, never an "internal error".
-import { constants, writeSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink, readdir, type FileHandle } from 'node:fs/promises';
+import { constants, lstatSync, readFileSync, realpathSync, writeSync, type Stats } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rmdir, stat, unlink, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SesamflowError } from '../errors';
 
@@ -95,6 +95,15 @@ export async function atomicWriteFile(file: string, content: FileContent, option
   }
 }
 
+/** lstat, or undefined for a path that cannot be looked at (missing, under a file, no permission). */
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 const inside = (root: string, target: string) => target === root || target.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 /** `a/b/c.json` → its segments, or an error for anything that could leave the folder. */
@@ -141,15 +150,28 @@ export class OwnedFolder {
    * through its real path and must lie inside the folder; a symlink leading out is refused.
    */
   async resolve(rel: string): Promise<string> {
+    return this.resolveNow(rel);
+  }
+
+  /**
+   * resolve, with synchronous file system calls: a command writes one folder at a time, and a
+   * round trip to the thread pool per path segment costs more than the check.
+   */
+  private resolveNow(rel: string): string {
     const segments = relativeSegments(rel);
     let existing = this.real;
     let index = 0;
     for (; index < segments.length - 1; index++) {
       const next = path.join(existing, segments[index]!);
-      const info = await lstat(next).catch(() => undefined);
+      const info = lstatOrUndefined(next);
       if (!info) break;
       if (info.isSymbolicLink()) {
-        const target = await realpath(next).catch(() => undefined);
+        let target: string | undefined;
+        try {
+          target = realpathSync(next);
+        } catch {
+          target = undefined;
+        }
         if (target === undefined || !inside(this.real, target)) throw this.escape(rel, segments.slice(0, index + 1).join('/'));
         existing = target;
       } else if (!info.isDirectory()) {
@@ -161,10 +183,13 @@ export class OwnedFolder {
 
   /** The current text of a regular file inside the folder (never through a symlink), or undefined. */
   async read(rel: string): Promise<string | undefined> {
-    const file = await this.resolve(rel);
-    const info = await lstat(file).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    return readFile(file, 'utf8').catch(() => undefined);
+    const file = this.resolveNow(rel);
+    if (!lstatOrUndefined(file)?.isFile()) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Writes atomically, creating missing folders (with `dirMode` when given). */
