@@ -125,39 +125,30 @@ export function writtenDatasets(pipe: JsonObject): string[] {
  * Every string in a value with its path (for $ENV/$SECRET/credential scans). The path is one
  * array the walk extends and shortens as it goes: read it during the call, copy it to keep it.
  */
-export function eachString(value: JsonValue, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void, key?: string | number): void {
+export function eachString(value: JsonValue, path: Path, visit: StringVisitor, key?: string | number): void {
   if (typeof value === 'string') visit(value, path, key);
   else if (typeof value === 'object' && value !== null) walkStrings(value, [...path], visit);
 }
 
-function walkStrings(value: JsonValue[] | JsonObject, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void): void {
+type StringVisitor = (s: string, path: Path, key: string | number | undefined) => void;
+
+function walkStrings(value: JsonValue[] | JsonObject, path: Path, visit: StringVisitor): void {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      if (typeof v === 'string') {
-        path.push(i);
-        visit(v, path, i);
-        path.pop();
-      } else if (typeof v === 'object' && v !== null) {
-        path.push(i);
-        walkStrings(v, path, visit);
-        path.pop();
-      }
-    }
+    for (let i = 0; i < value.length; i++) walkChild(value[i], i, path, visit);
     return;
   }
-  for (const k in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
-    const v = value[k];
-    if (typeof v === 'string') {
-      path.push(k);
-      visit(v, path, k);
-      path.pop();
-    } else if (typeof v === 'object' && v !== null) {
-      path.push(k);
-      walkStrings(v, path, visit);
-      path.pop();
-    }
+  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) walkChild(value[k], k, path, visit);
+}
+
+function walkChild(v: JsonValue | undefined, key: string | number, path: Path, visit: StringVisitor): void {
+  if (typeof v === 'string') {
+    path.push(key);
+    visit(v, path, key);
+    path.pop();
+  } else if (typeof v === 'object' && v !== null) {
+    path.push(key);
+    walkStrings(v, path, visit);
+    path.pop();
   }
 }
 

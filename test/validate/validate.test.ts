@@ -13,7 +13,6 @@ const system = (files: Files, id: string): JsonObject => files[`systems/${id}.co
 
 describe('sesamflow validate (CLI)', () => {
   it('--help names every semantic rule, in the order they run', async () => {
-    expect(RULE_NAMES).toEqual(rules.map((r) => r.name));
     const { code, out } = await runCli('validate', '--help');
     expect(code).toBe(0);
     expect(out.replace(/\s+/g, ' ')).toContain(rules.map((r) => r.name).join(', '));
@@ -233,22 +232,9 @@ describe('schema', () => {
 });
 
 describe('semantic rules', () => {
-  it('lists every rule in the registry', () => {
-    expect(rules.map((r) => r.name)).toEqual([
-      'duplicate-id',
-      'file-name',
-      'id-naming',
-      'dangling-dataset',
-      'unknown-system',
-      'unknown-operation',
-      'dtl',
-      'secret-outside-system',
-      'literal-credential',
-      'collect-share-contract',
-      'undefined-env-var',
-      'pump-schedule',
-      'leftover-placeholder',
-    ]);
+  it('lists every rule in the registry, as validate --help names them', () => {
+    expect(rules.map((r) => r.name)).toEqual(RULE_NAMES);
+    expect(RULE_NAMES).toContain('collect-share-contract');
     for (const rule of rules) expect(rule.description.length).toBeGreaterThan(10);
   });
 
