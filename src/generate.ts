@@ -1,15 +1,14 @@
 // The generate pipeline (src/README.md, "Pipeline"): load definitions → compile → validate → render files.
 // Everything but loading is pure; writing is the caller's choice (generate, --check, tests).
-import { problemsFound } from './errors';
 import { type CompileResult, compile } from './compile/index';
-import { formatDefinitionProblem } from './compile/model';
 import { provenanceFile } from './compile/provenance';
 import { loadDefinitions } from './compile/load';
 import { renderDocs } from './docs/index';
-import { formatJson } from './sesam/format';
+import { formatJson, SerializeError } from './sesam/format';
 import type { SesamProject } from './sesam/project';
-import { sortProblems, validateProject } from './validate/index';
-import { formatProblem, type Problem } from './validate/problem';
+import { validateProject } from './validate/index';
+import type { Problem } from './validate/problem';
+import { checkedProblems, withoutDefinitionProblems } from './validated';
 import { type OutputFile, manifestFile } from './write/index';
 
 /** The provenance side file in generated/. */
@@ -28,19 +27,21 @@ export interface Generated {
 
 /** Compiles already-loaded definitions and renders every output file (pure). */
 export function generateFrom(result: CompileResult): Generated {
-  if (result.problems.length > 0) {
-    throw problemsFound(
-      `the definitions have ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-      result.problems.map(formatDefinitionProblem),
-    );
+  withoutDefinitionProblems(result);
+  // Formatted first: the validator's rules look into each entity's text before walking it.
+  let configFiles: OutputFile[] | undefined;
+  try {
+    configFiles = projectFiles(result.project);
+  } catch (error) {
+    // Not writable as config: validation names the problem if it can, else this error stands.
+    if (!(error instanceof SerializeError)) throw error;
+    checkedProblems(validateProject(result.project));
+    throw error;
   }
-  const problems = sortProblems(validateProject(result.project));
-  const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    throw problemsFound(`the generated config does not validate (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatProblem));
-  }
+  const texts = new Map(result.project.files.map((f, i) => [f.entity, configFiles![i]!.content]));
+  const problems = checkedProblems(validateProject(result.project, texts));
   const files = [
-    ...projectFiles(result.project),
+    ...configFiles,
     ...renderers.flatMap((r) => r(result)),
     // Which definition line produced which part of each file (read by `sesamflow explain` and reviewers).
     { path: PROVENANCE_FILE, content: provenanceFile(result.project.files) },

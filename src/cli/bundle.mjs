@@ -1,10 +1,12 @@
-// The CLI runs from one JavaScript bundle of src/ built with esbuild: starting the TypeScript
-// loader on every run would cost more than the whole generate. The bundle is cached under a key
-// made of everything it is built from — every file of src/ (path, size, change time), the
-// package manifest and lockfile (the dependency versions), this builder and the Node version —
-// so any change to them builds a new one. Definitions and their JSON Schemas are not in it: they
-// are bundled on every run (src/compile/load.ts). Plain JavaScript, because it runs before any
-// TypeScript can.
+// The CLI runs from JavaScript built from src/ with esbuild: starting the TypeScript loader on
+// every run would cost more than the whole generate. The build is split: cli.mjs holds only the
+// command line (commander, every command's name, options and help text) and each command loads
+// its implementation from a chunk when it runs, so `--help` or `format` never load the validator,
+// the DTL engine or the simulator. The build is cached under a key made of everything it is built
+// from — every file of src/ (path, size, change time), the package manifest and lockfile (the
+// dependency versions), this builder and the Node version — so any change to them builds a new
+// one. Definitions and their JSON Schemas are not in it: they are bundled when they are loaded
+// (src/compile/load.ts). Plain JavaScript, because it runs before any TypeScript can.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +46,10 @@ function cacheDir() {
   return dir;
 }
 
-/** Builds the CLI (`main(argv, io)`) into `outdir/cli.mjs`, and with `model` the definition API into `outdir/model.mjs`. */
+/**
+ * Builds the CLI (`main(argv, io)`) into `outdir/cli.mjs` with its chunks in `outdir/chunks/`,
+ * and with `model` the definition API into `outdir/model.mjs`.
+ */
 async function build(outdir, { model = false } = {}) {
   const esbuild = await import('esbuild');
   const common = {
@@ -60,8 +65,14 @@ async function build(outdir, { model = false } = {}) {
   try {
     await esbuild.build({
       ...common,
-      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile: join(outdir, 'cli.mjs'),
+      entryPoints: { cli: join(ROOT, 'src', 'cli', 'main.ts') },
+      outdir,
+      // Every dynamic import (a command's implementation, a large dependency) becomes a chunk,
+      // and code two of them share goes into a chunk of its own: each command loads only its part.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      // .mjs: the cache lies in node_modules/, outside this package's "type": "module".
+      outExtension: { '.js': '.mjs' },
       // Dependencies are bundled too; esbuild runs a binary, and the types generator is loaded by its command only.
       external: ['esbuild', 'json-schema-to-typescript'],
     });

@@ -1,7 +1,7 @@
 // Provenance: which definition line produced which part of the generated config. The compiler
-// tags the DTL nodes it builds from a mapping row, merge criterion, reference or condition
-// (a symbol property: invisible to the serializer); after compiling, the tags are read back with
-// the JSON path of each node. `sesamflow explain` and generated/.sesamflow-provenance.json show them.
+// tags the DTL nodes it builds from a mapping row, merge criterion, reference or condition (in a
+// WeakMap beside them: invisible to the serializer, and the nodes keep their shapes); after
+// compiling, the tags are read back with the JSON path of each node. `sesamflow explain` and generated/.sesamflow-provenance.json show them.
 import type { DataflowDefinition, Mapping, MergeCriterion, SendCondition } from '../model/dataflow';
 import { type SourceSite, formatSite, isSourceSite } from '../model/site';
 
@@ -12,17 +12,15 @@ export interface Origin {
   readonly at: string;
 }
 
-const ORIGINS = Symbol('sesamflow.origins');
-
-type Tagged = { [ORIGINS]?: Origin[] };
+/** The origins of each tagged node (a node copied is a new node, untagged). */
+const ORIGINS = new WeakMap<object, Origin[]>();
 
 /** Marks `node` as produced by `origins` (added to any it has). Returns the node. */
 export function traced<T>(node: T, ...origins: readonly Origin[]): T {
   if (origins.length === 0 || node === null || typeof node !== 'object') return node;
-  const t = node as Tagged;
-  const all = [...(t[ORIGINS] ?? [])];
+  const all = [...(ORIGINS.get(node) ?? [])];
   for (const o of origins) if (!all.some((x) => x.rule === o.rule && x.at === o.at)) all.push(o);
-  Object.defineProperty(node, ORIGINS, { value: all, enumerable: false, configurable: true, writable: true });
+  ORIGINS.set(node, all);
   return node;
 }
 
@@ -69,22 +67,38 @@ const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.st
 /** Every traced node of one config entity, in document order. */
 export function traceOf(entity: unknown): TraceEntry[] {
   const out: TraceEntry[] = [];
-  const walk = (node: unknown, path: string) => {
+  // The path as its pieces (`[3]`, `.rules`); made into a string only where a node is tagged.
+  const pieces: string[] = ['$'];
+  const walk = (node: unknown) => {
     if (node === null || typeof node !== 'object') return;
-    const origins = (node as Tagged)[ORIGINS];
+    const origins = ORIGINS.get(node);
     if (origins && origins.length > 0) {
       const list = Array.isArray(node) ? (node as unknown[]) : undefined;
       const name = list && (list[0] === 'add' || list[0] === 'add-if') && typeof list[1] === 'string' ? unscratch(list[1]) : undefined;
-      out.push({ path, ...(name ? { property: name } : {}), rules: origins.map((o) => o.rule), definitions: [...new Set(origins.map((o) => o.at))] });
+      out.push({ path: pieces.join(''), ...(name ? { property: name } : {}), rules: origins.map((o) => o.rule), definitions: [...new Set(origins.map((o) => o.at))] });
     }
-    if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else for (const [k, v] of Object.entries(node)) walk(v, `${path}${key(k)}`);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (v === null || typeof v !== 'object') continue;
+        pieces.push(`[${i}]`);
+        walk(v);
+        pieces.pop();
+      }
+    } else {
+      for (const k of Object.keys(node)) {
+        const v: unknown = (node as Record<string, unknown>)[k];
+        if (v === null || typeof v !== 'object') continue;
+        pieces.push(key(k));
+        walk(v);
+        pieces.pop();
+      }
+    }
   };
-  walk(entity, '$');
+  walk(entity);
   return out;
 }
 
-/** The provenance side file: config file → its traced nodes (files in path order). */
 export function provenanceFile(files: readonly { path: string; entity: unknown }[]): string {
   const byFile: Record<string, TraceEntry[]> = {};
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

@@ -32,14 +32,40 @@ export function renderDocs(result: CompileResult): OutputFile[] {
 
 /** The pipes of one top-level dataflow (its children's included), by the pipe naming contract. */
 export function pipesOfFlow(project: SesamProject, flow: FlowModel): string[] {
-  const flows = [flow, ...flow.children];
-  const prefixes = flows.flatMap((f) => [`${f.crm.ns}-`, `${f.erp.ns}-`]);
-  const globals = new Set(flows.map((f) => globalId(f.concept)));
-  return project.files
-    .map((f) => f.entity)
-    .filter((e) => e.type === 'pipe')
-    .map((e) => String(e._id))
-    .filter((id) => globals.has(id) || prefixes.some((p) => id.startsWith(p) && /^[a-z]+$/.test(id.slice(p.length))));
+  return pipeIndex(project)(flow);
+}
+
+/**
+ * Built once over the project's pipes: the pipes of a dataflow, in the project's order. A pipe
+ * `<ns>-<step>` (step: lower-case letters) belongs to the datatype namespace `<ns>`, so each pipe
+ * is filed under the one prefix it can match; global pipes by their _id.
+ */
+export function pipeIndex(project: SesamProject): (flow: FlowModel) => string[] {
+  const byPrefix = new Map<string, number[]>();
+  const byId = new Map<string, number[]>();
+  const ids: string[] = [];
+  const file = (index: Map<string, number[]>, key: string, at: number) => {
+    const list = index.get(key);
+    if (list) list.push(at);
+    else index.set(key, [at]);
+  };
+  for (const f of project.files) {
+    if (f.entity.type !== 'pipe') continue;
+    const id = String(f.entity._id);
+    const at = ids.push(id) - 1;
+    file(byId, id, at);
+    const dash = id.lastIndexOf('-');
+    if (dash >= 0 && /^[a-z]+$/.test(id.slice(dash + 1))) file(byPrefix, id.slice(0, dash + 1), at);
+  }
+  return (flow) => {
+    const flows = [flow, ...flow.children];
+    const found = new Set<number>();
+    for (const f of flows) {
+      for (const prefix of [`${f.crm.ns}-`, `${f.erp.ns}-`]) for (const at of byPrefix.get(prefix) ?? []) found.add(at);
+      for (const at of byId.get(globalId(f.concept)) ?? []) found.add(at);
+    }
+    return [...found].sort((a, b) => a - b).map((at) => ids[at]!);
+  };
 }
 
 /** Finds a dataflow by its definition id (`order-salesorders`); a child's id selects its parent's flow. */
@@ -52,6 +78,7 @@ function readmeContext(result: CompileResult) {
   const { project, model } = result;
   const descriptions = new Map(project.files.map((f) => [String(f.entity._id), String(f.entity.description ?? '')]));
   const envNames = (profile: string) => Object.keys(project.env[profile] ?? {}).sort();
+  const pipesOf = pipeIndex(project);
   return {
     profiles: Object.keys(project.env).sort(),
     systems: model.systems.map((s) => ({
@@ -70,7 +97,7 @@ function readmeContext(result: CompileResult) {
         id: f.definition.id,
         title: f.definition.title,
         children: f.children.map((c) => c.definition.title),
-        pipes: pipesOfFlow(project, f).map((id) => ({ id, description: descriptions.get(id) ?? '' })),
+        pipes: pipesOf(f).map((id) => ({ id, description: descriptions.get(id) ?? '' })),
       })),
     mermaid: toMermaid(buildGraph(project)).trimEnd(),
   };

@@ -32,10 +32,15 @@ export const P = (...segments: string[]): string => path('_P', segments);
 export const it = (...segments: string[]): string => (segments.length === 0 ? '_.' : path('_', segments));
 /** `alias.a.b` — a path from a hops / merge dataset alias. */
 export const alias = (name: string, ...segments: string[]): string => path(name, segments);
-const path = (root: string, segments: string[]): string =>
-  segments.length === 0
-    ? `${root}.`
-    : [root, ...segments.flatMap((s) => s.split('.')).map((s) => (s.includes("'") ? `'${s.replace(/'/g, "''")}'` : s))].join('.');
+const path = (root: string, segments: string[]): string => {
+  if (segments.length === 0) return `${root}.`;
+  let out = root;
+  for (const segment of segments) {
+    // Split on dots and joined with dots again: only the parts with a quote change.
+    out += `.${segment.includes("'") ? segment.split('.').map((s) => (s.includes("'") ? `'${s.replace(/'/g, "''")}'` : s)).join('.') : segment}`;
+  }
+  return out;
+};
 
 // ---- transforms ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import { checkDtlRules, isSingleCall } from './check';
 import {
   CONTINUE,
   DISCARDED,
+  constantExpr,
   DtlRuntimeError,
   FILTERED,
   Frame,
@@ -110,7 +111,7 @@ class RulesCompiler {
     if (typeof raw === 'string') {
       const p = parseVariablePath(raw, scope.aliases);
       if (p) return compilePath(p.root, p.segments);
-      return () => raw;
+      return constantExpr(raw);
     }
     if (Array.isArray(raw)) {
       const name = raw[0] as string;
@@ -123,8 +124,7 @@ class RulesCompiler {
       return factory(this.args(raw, path, scope));
     }
     // Numbers, booleans, null and dict literals are constants.
-    const constant = raw === undefined ? null : raw;
-    return () => constant;
+    return constantExpr(raw === undefined ? null : raw);
   }
 
   transformList(raw: unknown, path: Path): Transform {
@@ -180,6 +180,7 @@ const NI_OFF: NiSettings = { enabled: false, property: '', identity: '' };
 /** The context's namespace settings, computed once per namespaces object. */
 function niSettingsOf(ctx: DtlContext): NiSettings {
   const ns = ctx.namespaces;
+  if (ns === undefined) return NI_OFF;
   if (!ns || !ns.enabled) return NI_OFF;
   let cached = niCache.get(ns);
   if (!cached) {
@@ -206,7 +207,6 @@ export function compileDtl(
   const root = compiler.rule('default');
   const idRequired = transform.id_required !== false;
   const propagateDeleted = options.propagateDeleted !== false;
-
   return {
     run(source: Entity, ctx: DtlContext): Entity[] {
       try {
@@ -219,26 +219,47 @@ export function compileDtl(
     },
   };
 
+  // The state of a run is reused from one entity to the next (nothing keeps it past its run);
+  // a run that starts while another is under way, or after one that failed, makes its own.
+  let spare: RunState | undefined;
+
   function runOnce(source: Entity, ctx: DtlContext): Entity[] {
     const T: Dict = newEntity();
-    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
-    const frame = new Frame(source, T, undefined, null, undefined, run);
-    const status = root.body(frame);
-    const out: Entity[] = [];
+    let run = spare;
+    spare = undefined;
+    if (run === undefined) run = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
+    else {
+      run.ctx = ctx;
+      run.ns = niSettingsOf(ctx);
+      run.created = undefined;
+      run.rootS = source;
+      run.rootT = T;
+      run.depth = 0;
+    }
+    const out = finish(source, T, run, root.body(new Frame(source, T, undefined, null, undefined, run)));
+    run.created = undefined;
+    run.rootS = null;
+    spare = run;
+    return out;
+  }
+
+  function finish(source: Entity, T: Dict, run: RunState, status: number): Entity[] {
+    let emitted: Entity | undefined;
     if (status === CONTINUE) {
       if (propagateDeleted && source._deleted === true && !('_deleted' in T)) T._deleted = true;
-      if (typeof T._id === 'string') out.push(T);
+      if (typeof T._id === 'string') emitted = T;
       else if (idRequired)
         throw new DtlRuntimeError(
           `the DTL target entity has no string "_id" (source _id ${JSON.stringify(source._id ?? null)}); add ["copy", "_id"] or set "id_required": false`,
         );
     } else if (status === FILTERED) {
-      if (typeof T._id === 'string') out.push({ ...T, _filtered: true });
+      if (typeof T._id === 'string') emitted = { ...T, _filtered: true };
     } else if (status !== DISCARDED) {
       // unreachable: statuses are exhaustive
     }
-    if (run.created) for (const e of run.created) out.push(e);
-    return out;
+    // An array literal of the right size (an empty one grown by push costs more than the mapping).
+    if (!run.created) return emitted ? [emitted] : [];
+    return emitted ? [emitted, ...run.created] : [...run.created];
   }
 }
 

@@ -1,11 +1,9 @@
-// The options the four node commands (diff, upload, download, status) share, defined once, and
-// the glue from parsed options to a NodeClient. Lives beside the client so the commands stay
-// thin; it never prints except through the Io it is handed.
+// The options the node commands (diff, upload, download, status, restore) share, defined once.
+// Only commander here: registering a command must not load the client (connect.ts builds it).
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../cli/io';
-import { NodeClient } from './client';
-import { resolveCredentials } from './credentials';
+import type { NodeClient } from './client';
 
 export interface ConnectionOptions {
   node?: string;
@@ -59,27 +57,6 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option('--retries <n>', 'retries of a request after 429, 5xx, network errors or timeouts').default(3).argParser(nonNegativeInt))
     .addOption(new Option('--max-response-mb <n>', 'largest answer (and unzipped config) accepted from the node, in MiB').default(64).argParser(positiveNumber('--max-response-mb')))
     .option('--verbose', 'log every request (method, URL, status, time) on stderr');
-}
-
-/** Credentials from flags, env, .syncconfig; then a client whose request log goes to stderr with --verbose. */
-export function clientFor(options: ConnectionOptions, io: Io, overrides: Partial<ConstructorParameters<typeof NodeClient>[0]> = {}): NodeClient {
-  const credentials = resolveCredentials({ flags: { node: options.node, jwt: options.jwt }, env: io.env, cwd: io.cwd });
-  const client = new NodeClient({
-    node: credentials.node,
-    jwt: credentials.jwt,
-    timeoutMs: options.timeout * 1000,
-    maxAttempts: options.retries + 1,
-    maxResponseBytes: Math.round(options.maxResponseMb * 1024 * 1024),
-    logger: (entry) => {
-      if (options.verbose || entry.outcome === 'retry')
-        io.err(`${entry.outcome === 'retry' ? 'retrying after ' : ''}${entry.method} ${entry.url} -> ${entry.status ?? entry.reason ?? '?'} (${entry.ms} ms, attempt ${entry.attempt})\n`);
-    },
-    ...commandSeams.client,
-    ...overrides,
-  });
-  io.err(`node ${client.baseUrl} (node URL and JWT from ${credentials.source})\n`);
-  if (client.baseUrl.startsWith('http://')) io.err('warning: the node URL uses http://: the JWT and the config travel unencrypted; use https://\n');
-  return client;
 }
 
 export const resolveDir = (io: Io, dir: string): string => path.resolve(io.cwd, dir);

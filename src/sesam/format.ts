@@ -93,13 +93,17 @@ export const compareCodePoints = (a: string, b: string): number => {
 const codePointOrderOfUnit = (unit: number): number =>
   unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 
+/** A key's place before its text counts: the conventional keys by rank, then other keys, then internal ones. */
+const GROUP_OTHER = CONVENTIONAL_KEYS.length;
+const GROUP_INTERNAL = GROUP_OTHER + 1;
+const keyGroup = (key: string): number => CONVENTIONAL_RANK.get(key) ?? (isInternalKey(key) ? GROUP_INTERNAL : GROUP_OTHER);
+
 /** Sesam's conventional key order; usable as an `Array.prototype.sort` comparator. */
 export const compareConfigKeys = (a: string, b: string): number => {
-  const groupA = isInternalKey(a) ? 2 : CONVENTIONAL_RANK.has(a) ? 0 : 1;
-  const groupB = isInternalKey(b) ? 2 : CONVENTIONAL_RANK.has(b) ? 0 : 1;
+  const groupA = keyGroup(a);
+  const groupB = keyGroup(b);
   if (groupA !== groupB) return groupA - groupB;
-  if (groupA === 0) return (CONVENTIONAL_RANK.get(a) ?? 0) - (CONVENTIONAL_RANK.get(b) ?? 0);
-  return compareCodePoints(a, b);
+  return groupA < GROUP_OTHER ? 0 : compareCodePoints(a, b);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -163,6 +167,9 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\t': '\\t',
 };
 
+/** Anything in a string that needs a second look: a character to escape, or a surrogate. */
+const UNUSUAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A string literal as Python's encoder writes it with `ensure_ascii=False`. */
 const quote = (s: string): string =>
   !HAS_ESCAPE.test(s)
@@ -173,15 +180,137 @@ const quote = (s: string): string =>
   )}"`;
 
 // ---------------------------------------------------------------------------------------------
-// Ordered tree: both entry points normalise to this, then share one writer.
+// Writers: both entry points walk their input in the canonical key order and tell a writer
+// what comes (a scalar, a container opening or closing, an item, a member); the writer lays it
+// out. The layout rules are those format_json applies to the compact text character by character,
+// here stated per structure:
+// - an object breaks after `{` and puts each member on its own line; an object directly inside
+//   an array shares the array's level (entities in a list read `}, {`, not indented twice);
+// - an array keeps its items on one line (`, `), except an item that is itself an array (a DTL
+//   sub-expression): it starts on a new line one level deeper, and the `]` after such an item
+//   goes on its own line — which gives DTL its familiar tree shape;
+// - `{}` for an empty object, `[]` for an empty array, `: ` after a key, one final newline.
 
-type Tree =
-  | { kind: 'scalar'; text: string }
-  | { kind: 'array'; items: Tree[] }
-  | { kind: 'object'; entries: Array<[string, Tree]> };
+interface Writer {
+  scalar(text: string): void;
+  openArray(): void;
+  /** Before item `index`, which is an array or not. */
+  item(index: number, isArray: boolean): void;
+  closeArray(lastIsArray: boolean): void;
+  emptyObject(): void;
+  openObject(): void;
+  /** Before member `index` with its key, a string literal. */
+  member(index: number, key: string): void;
+  closeObject(): void;
+}
 
-const sortedEntries = (entries: Array<[string, Tree]>): Array<[string, Tree]> =>
-  entries.sort(([a], [b]) => compareConfigKeys(a, b));
+/** The output is handed on in pieces of about this many characters (the text of a large file is never whole). */
+const PIECE_LENGTH = 1 << 16;
+
+/** The output, handed on in pieces. */
+class Output {
+  private text = '';
+  constructor(private readonly flush: (piece: string) => void) {}
+  protected push(text: string): void {
+    // Concatenation, not an array of parts: V8 builds the piece as a rope and copies it once.
+    this.text += text;
+    if (this.text.length >= PIECE_LENGTH) this.drain();
+  }
+  drain(): void {
+    if (this.text.length > 0) {
+      // Flattened now (reading a character does it): a kept piece must not keep its rope.
+      this.text.charCodeAt(0);
+      this.flush(this.text);
+    }
+    this.text = '';
+  }
+}
+
+/** The compact form (`,`/`:` separators). */
+class CompactWriter extends Output implements Writer {
+  scalar(text: string): void {
+    this.push(text);
+  }
+  openArray(): void {
+    this.push('[');
+  }
+  item(index: number): void {
+    if (index > 0) this.push(',');
+  }
+  closeArray(): void {
+    this.push(']');
+  }
+  emptyObject(): void {
+    this.push('{}');
+  }
+  openObject(): void {
+    this.push('{');
+  }
+  member(index: number, key: string): void {
+    if (index > 0) this.push(',');
+    this.push(key);
+    this.push(':');
+  }
+  closeObject(): void {
+    this.push('}');
+  }
+}
+
+const INDENT = '  ';
+const NEWLINES: string[] = [];
+const newline = (level: number): string => (NEWLINES[level] ??= `\n${INDENT.repeat(level)}`);
+
+/** The portal's layout. */
+class PrettyWriter extends Output implements Writer {
+  /** Indentation level of the current container's contents. */
+  private level = 0;
+  /** Whether each open container is an array. */
+  private readonly arrays: boolean[] = [];
+
+  scalar(text: string): void {
+    this.push(text);
+  }
+  openArray(): void {
+    this.arrays.push(true);
+    this.level++;
+    this.push('[');
+  }
+  item(index: number, isArray: boolean): void {
+    if (isArray) this.push(index > 0 ? `,${newline(this.level)}` : newline(this.level));
+    else if (index > 0) this.push(', ');
+  }
+  closeArray(lastIsArray: boolean): void {
+    this.arrays.pop();
+    this.level--;
+    this.push(lastIsArray ? `${newline(this.level)}]` : ']');
+  }
+  emptyObject(): void {
+    this.push('{}');
+  }
+  openObject(): void {
+    if (!this.inArray()) this.level++;
+    this.arrays.push(false);
+    this.push(`{${newline(this.level)}`);
+  }
+  member(index: number, key: string): void {
+    // One piece per member (fewer pieces, less to join).
+    this.push(index > 0 ? `,${newline(this.level)}${key}: ` : `${key}: `);
+  }
+  closeObject(): void {
+    this.arrays.pop();
+    this.push(`${newline(this.inArray() ? this.level - 1 : --this.level)}}`);
+  }
+  end(): void {
+    this.push('\n');
+    this.drain();
+  }
+  private inArray(): boolean {
+    return this.arrays.length > 0 && this.arrays[this.arrays.length - 1]!;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-memory values: checked, keys ordered, written. Paths are only built to report a problem.
 
 const pathOfKey = (path: string, key: string): string =>
   /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
@@ -191,21 +320,92 @@ const describeObject = (value: object): string => {
   return typeof name === 'string' && name !== '' ? `an instance of ${name}` : 'a non-plain object';
 };
 
-const checkedString = (s: string, path: string): string => {
-  if (hasLoneSurrogate(s)) throw new SerializeError('unpaired UTF-16 surrogate in string (not encodable as UTF-8)', path);
-  return quote(s);
-};
+/** Thrown by the fast walk when a value is not plain JSON data; the checked walk then finds its path. */
+const NOT_PLAIN = new Error('not plain JSON data');
 
-/** Strict conversion of an in-memory value; every non-JSON value is reported with its path. */
-const treeOfValue = (value: unknown, path: string, ancestors: Set<object>): Tree => {
+/**
+ * Writes `value` without building paths or tracking ancestors; throws NOT_PLAIN at anything the
+ * checked walk would refuse (or at nesting deeper than any config, which could be a cycle).
+ */
+const writeValue = (value: unknown, out: Writer, depth: number): void => {
   switch (typeof value) {
     case 'string':
-      return { kind: 'scalar', text: checkedString(value, path) };
+      if (!UNUSUAL.test(value)) out.scalar(`"${value}"`);
+      else if (hasLoneSurrogate(value)) throw NOT_PLAIN;
+      else out.scalar(quote(value));
+      return;
     case 'boolean':
-      return { kind: 'scalar', text: value ? 'true' : 'false' };
+      out.scalar(value ? 'true' : 'false');
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      out.scalar(numberText(value));
+      return;
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (value === null) {
+    out.scalar('null');
+    return;
+  }
+  if (depth > MAX_JSON_DEPTH) throw NOT_PLAIN;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) throw NOT_PLAIN;
+    out.openArray();
+    // Index loop, not forEach(): holes in sparse arrays are undefined, and refused.
+    let isArray = false;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      isArray = Array.isArray(item);
+      out.item(i, isArray);
+      writeValue(item, out, depth + 1);
+    }
+    out.closeArray(isArray);
+    return;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw NOT_PLAIN;
+  if (Object.getOwnPropertySymbols(value).length > 0) throw NOT_PLAIN;
+  const keys = Object.keys(value);
+  if (keys.length === 0) {
+    out.emptyObject();
+    return;
+  }
+  if (keys.length > 1) keys.sort(compareConfigKeys);
+  out.openObject();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    out.member(i, quotedKey(key));
+    writeValue((value as Record<string, unknown>)[key], out, depth + 1);
+  }
+  out.closeObject();
+};
+
+/** Keys repeat across entities: each is checked and quoted once. */
+const QUOTED_KEYS = new Map<string, string>();
+const quotedKey = (key: string): string => {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    if (hasLoneSurrogate(key)) throw NOT_PLAIN;
+    quoted = quote(key);
+    if (QUOTED_KEYS.size < 10_000) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+};
+
+/** Finds what the fast walk refused, with its JSONPath; throws the SerializeError. */
+const explainValue = (value: unknown, path: string, ancestors: Set<object>): void => {
+  switch (typeof value) {
+    case 'string':
+      if (hasLoneSurrogate(value)) throw new SerializeError('unpaired UTF-16 surrogate in string (not encodable as UTF-8)', path);
+      return;
+    case 'boolean':
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new SerializeError(`${value} is not a JSON number`, path);
-      return { kind: 'scalar', text: numberText(value) };
+      return;
     case 'undefined':
       throw new SerializeError('undefined value', path);
     case 'function':
@@ -217,192 +417,52 @@ const treeOfValue = (value: unknown, path: string, ancestors: Set<object>): Tree
     case 'object':
       break;
   }
-  if (value === null) return { kind: 'scalar', text: 'null' };
+  if (value === null) return;
   const object = value as object;
   if (ancestors.has(object)) throw new SerializeError('circular reference', path);
   ancestors.add(object);
   try {
     if (Array.isArray(object)) {
       if (Object.getPrototypeOf(object) !== Array.prototype) throw new SerializeError(describeObject(object), path);
-      const items: Tree[] = [];
-      // Index loop, not map(): holes in sparse arrays must be reported as undefined.
-      for (let i = 0; i < object.length; i++) items.push(treeOfValue(object[i], `${path}[${i}]`, ancestors));
-      return { kind: 'array', items };
+      for (let i = 0; i < object.length; i++) explainValue(object[i], `${path}[${i}]`, ancestors);
+      return;
     }
     const prototype = Object.getPrototypeOf(object);
     if (prototype !== Object.prototype && prototype !== null) throw new SerializeError(describeObject(object), path);
     if (Object.getOwnPropertySymbols(object).length > 0) throw new SerializeError('symbol-keyed property', path);
-    const entries: Array<[string, Tree]> = [];
-    for (const [key, item] of Object.entries(object)) {
+    for (const key of Object.keys(object).sort(compareConfigKeys)) {
       const keyPath = pathOfKey(path, key);
       if (hasLoneSurrogate(key)) throw new SerializeError('unpaired UTF-16 surrogate in key', keyPath);
-      entries.push([key, treeOfValue(item, keyPath, ancestors)]);
+      explainValue((object as Record<string, unknown>)[key], keyPath, ancestors);
     }
-    return { kind: 'object', entries: sortedEntries(entries) };
   } finally {
     ancestors.delete(object);
   }
 };
 
-const writeCompact = (tree: Tree, out: string[]): void => {
-  switch (tree.kind) {
-    case 'scalar':
-      out.push(tree.text);
-      return;
-    case 'array':
-      out.push('[');
-      tree.items.forEach((item, i) => {
-        if (i > 0) out.push(',');
-        writeCompact(item, out);
-      });
-      out.push(']');
-      return;
-    case 'object':
-      out.push('{');
-      tree.entries.forEach(([key, item], i) => {
-        if (i > 0) out.push(',');
-        out.push(quote(key), ':');
-        writeCompact(item, out);
-      });
-      out.push('}');
-      return;
+/** Writes an in-memory value; anything that is not plain JSON data throws SerializeError with its path. */
+const writeChecked = (value: unknown, out: Writer): void => {
+  try {
+    writeValue(value, out, 0);
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    explainValue(value, '$', new Set());
+    // Only nesting: deeper than any config, and no cycle.
+    throw new SerializeError(`nesting deeper than ${MAX_JSON_DEPTH} levels`, '$');
   }
 };
 
-const compactOf = (tree: Tree): string => {
-  const out: string[] = [];
-  writeCompact(tree, out);
-  return out.join('');
+/** The laid-out text of what `write` writes, handed to `flush` in pieces. */
+const pretty = (write: (out: Writer) => void, flush: (piece: string) => void): void => {
+  const out = new PrettyWriter(flush);
+  write(out);
+  out.end();
 };
 
-// ---------------------------------------------------------------------------------------------
-// Layout pass: walks the compact text; string literals are copied untouched.
-
-const INDENT = '  ';
-
-/** Output buffer that can drop trailing whitespace cheaply (Python's `rstrip()` on the output). */
-class Output {
-  private readonly parts: string[] = [];
-  push(text: string): void {
-    this.parts.push(text);
-  }
-  endsWith(text: string): boolean {
-    let tail = '';
-    for (let i = this.parts.length - 1; i >= 0 && tail.length < text.length; i--) tail = this.parts[i] + tail;
-    return tail.endsWith(text);
-  }
-  trimTrailingWhitespace(): void {
-    while (this.parts.length > 0) {
-      const last = this.parts[this.parts.length - 1] ?? '';
-      const trimmed = last.trimEnd();
-      if (trimmed === '') {
-        this.parts.pop();
-        continue;
-      }
-      this.parts[this.parts.length - 1] = trimmed;
-      return;
-    }
-  }
-  toString(): string {
-    return this.parts.join('');
-  }
-}
-
-const layout = (compact: string): string => {
-  const out = new Output();
-  const open: Array<'object' | 'array'> = []; // containers enclosing the current position
-  let indent = 0;
-  let previous = '';
-  const newlines: string[] = [];
-  const newline = (level: number): string => {
-    const depth = Math.max(level, 0);
-    return (newlines[depth] ??= `\n${INDENT.repeat(depth)}`);
-  };
-
-  let i = 0;
-  while (i < compact.length) {
-    const c = compact[i] ?? '';
-    if (c === '"') {
-      const end = endOfStringLiteral(compact, i);
-      out.push(compact.slice(i, end));
-      previous = '"';
-      i = end;
-      continue;
-    }
-    const parent = open[open.length - 1];
-    switch (c) {
-      case '{':
-        // An object directly inside an array shares the array's level: entities in a list
-        // read `}, {` instead of being indented twice.
-        if (parent !== 'array') indent++;
-        open.push('object');
-        out.push('{');
-        out.push(newline(indent));
-        break;
-      case '}': {
-        open.pop();
-        const enclosing = open[open.length - 1];
-        if (enclosing !== 'array') indent--;
-        if (previous === '{') out.trimTrailingWhitespace(); // empty object: `{}`
-        else out.push(newline(enclosing === 'array' ? indent - 1 : indent));
-        out.push('}');
-        break;
-      }
-      case '[':
-        indent++;
-        open.push('array');
-        // A sub-array (DTL sub-expression) starts on its own line, one level deeper.
-        if (parent === 'array' && !out.endsWith(newline(indent - 1))) {
-          out.trimTrailingWhitespace();
-          out.push(newline(indent - 1));
-        }
-        out.push('[');
-        break;
-      case ']':
-        open.pop();
-        indent--;
-        if (previous === ']') out.push(newline(indent));
-        out.push(']');
-        break;
-      case ':':
-        out.push(': ');
-        break;
-      case ',':
-        out.push(parent === 'object' ? `,${newline(indent)}` : ', ');
-        break;
-      default: {
-        // A scalar (number, true, false, null): copy it whole, nothing inside it is structural.
-        const end = endOfScalar(compact, i);
-        out.push(compact.slice(i, end));
-        previous = compact[end - 1] ?? '';
-        i = end;
-        continue;
-      }
-    }
-    previous = c;
-    i++;
-  }
-  out.push('\n');
-  return out.toString();
-};
-
-const STRUCTURAL = new Set(['{', '}', '[', ']', ',', ':', '"']);
-const endOfScalar = (text: string, start: number): number => {
-  let i = start + 1;
-  while (i < text.length && !STRUCTURAL.has(text[i] ?? '')) i++;
-  return i;
-};
-
-/** Index just past the closing quote of the string literal that starts at `start`. */
-const endOfStringLiteral = (text: string, start: number): number => {
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') i += 2;
-    else if (c === '"') return i + 1;
-    else i++;
-  }
-  return i;
+const whole = (write: (out: Writer) => void): string => {
+  const pieces: string[] = [];
+  pretty(write, (piece) => pieces.push(piece));
+  return pieces.length === 1 ? pieces[0]! : pieces.join('');
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -412,10 +472,16 @@ const endOfStringLiteral = (text: string, start: number): number => {
  * Serialises in-memory config exactly as `sesam format` would write it, with a single
  * trailing newline. Throws `SerializeError` for anything that is not plain JSON data.
  */
-export const formatJson = (value: unknown): string => layout(compactOf(treeOfValue(value, '$', new Set())));
+export const formatJson = (value: unknown): string => whole((out) => writeChecked(value, out));
 
 /** The compact form (`,`/`:` separators, conventional key order) with the same strictness. */
-export const stringifyCompact = (value: unknown): string => compactOf(treeOfValue(value, '$', new Set()));
+export const stringifyCompact = (value: unknown): string => {
+  const pieces: string[] = [];
+  const out = new CompactWriter((piece) => pieces.push(piece));
+  writeChecked(value, out);
+  out.drain();
+  return pieces.join('');
+};
 
 /**
  * Re-formats JSON text as `sesam format` does after Python's `json.loads`: integers are kept
@@ -429,14 +495,37 @@ export const stringifyCompact = (value: unknown): string => compactOf(treeOfValu
  * (Python fails when writing the file as UTF-8). A leading UTF-8 byte order mark is ignored.
  * Invalid JSON names `file` (or `<text>`) and the line:column of the problem.
  */
-export const formatJsonText = (text: string, file?: string): string => layout(compactOf(parseJsonText(text, file)));
+export const formatJsonText = (text: string, file?: string): string => {
+  const plan = parseJsonText(text, file);
+  return whole((out) => writeText(plan, out));
+};
+
+/**
+ * formatJsonText without the whole result in memory: the formatted text is handed to `write` in
+ * pieces, in order (for a large file, the output can be compared or written as it comes).
+ * Invalid JSON throws before anything is written.
+ */
+export const formatJsonTextTo = (text: string, file: string | undefined, write: (piece: string) => void): void => {
+  const plan = parseJsonText(text, file);
+  pretty((out) => writeText(plan, out), write);
+};
 
 /** True when `text` is already exactly what `formatJsonText` would write. Invalid JSON throws like `formatJsonText`. */
-export const isCanonical = (text: string, file?: string): boolean => text === formatJsonText(text, file);
+export const isCanonical = (text: string, file?: string): boolean => {
+  let offset = 0;
+  let same = true;
+  formatJsonTextTo(text, file, (piece) => {
+    if (same && text.startsWith(piece, offset)) offset += piece.length;
+    else same = false;
+  });
+  return same && offset === text.length;
+};
 
 // ---------------------------------------------------------------------------------------------
-// JSON text parser: accepts what Python's json.loads accepts (minus the cases documented above)
-// and keeps number text, which JSON.parse would round. Builds the ordered tree directly.
+// JSON text: a checking pass accepts what Python's json.loads accepts (minus the cases documented
+// above) and notes the objects whose keys must be reordered; the writing pass then walks the
+// text again, copying literals that need no change as they are (no tree of the document is
+// built: a large file costs little more than its text).
 
 const MAX_INT_DIGITS = 4300;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
@@ -481,15 +570,82 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   }
 }
 
-const parseJsonText = (rawText: string, file: string | undefined): Tree => {
-  const text = rawText.startsWith('\ufeff') ? rawText.slice(1) : rawText;
-  const offset = text.length === rawText.length ? 0 : 1;
-  let pos = 0;
+/** A member of an object whose keys are out of order (or repeated): its key and where its value starts. */
+interface Member {
+  readonly key: string;
+  readonly value: number;
+}
+
+/** A checked text and what the emitting pass needs: the objects to reorder, by the offset of their `{`. */
+interface Plan {
+  readonly text: string;
+  /** Offset of the value in `text` (after a BOM). */
+  readonly start: number;
+  /** `{` offset → members in output order (sorted, a repeated key once, with its last value) and the offset past its `}`. */
+  readonly reorder: Map<number, { readonly members: Member[]; readonly end: number }>;
+}
+
+const isJsonWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+// The scanning is done by sticky regular expressions where it can: they run as native code from
+// the first call, while a character loop is interpreted until the JIT compiles it — most files
+// are small enough to be done by then.
+const WHITESPACE = /[ \t\n\r]*/y;
+/** The rest of a checked string literal, closing quote included. */
+const STRING_REST = /(?:[^"\\]|\\.)*"/y;
+/** Characters a string literal may hold as they are. */
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+
+/** Offset just past the string literal whose quote is at `start` (in checked text). */
+const endOfString = (text: string, start: number): number => {
+  STRING_REST.lastIndex = start + 1;
+  STRING_REST.test(text);
+  return STRING_REST.lastIndex;
+};
+
+/** Offset of the first character at or after `at` that is not JSON whitespace. */
+const afterWhitespace = (text: string, at: number): number => {
+  // Most gaps are nothing or one space.
+  const c = text.charCodeAt(at);
+  if (c > 0x20) return at;
+  if (c === 0x20 && text.charCodeAt(at + 1) > 0x20) return at + 1;
+  WHITESPACE.lastIndex = at;
+  WHITESPACE.test(text);
+  return WHITESPACE.lastIndex;
+};
+
+/** Offset just past the value that starts at `start` (in checked text, no whitespace before it). */
+const endOfValue = (text: string, start: number): number => {
+  let pos = start;
+  let nesting = 0;
+  for (;;) {
+    const c = text.charCodeAt(pos);
+    if (c === 0x22) pos = endOfString(text, pos);
+    else if (c === 0x7b || c === 0x5b) {
+      nesting++;
+      pos++;
+    } else if (c === 0x7d || c === 0x5d) {
+      nesting--;
+      pos++;
+    } else if (nesting > 0) pos++;
+    else {
+      // A scalar at the top of the value: up to the next delimiter.
+      while (pos < text.length && !isJsonWhitespace(text.charCodeAt(pos)) && ',}]'.indexOf(text[pos]!) < 0) pos++;
+      return pos;
+    }
+    if (nesting === 0) return pos;
+  }
+};
+
+const parseJsonText = (text: string, file: string | undefined): Plan => {
+  const offset = text.startsWith('\ufeff') ? 1 : 0;
+  let pos = offset;
+  const reorder: Plan['reorder'] = new Map();
 
   const fail = (message: string, at: number = pos): never => {
-    const before = rawText.slice(0, at + offset);
+    const before = text.slice(0, at);
     const line = before.split('\n').length;
-    const column = at + offset - (before.lastIndexOf('\n') + 1) + 1;
+    const column = at - (before.lastIndexOf('\n') + 1) + 1;
     throw new JsonSyntaxError(line, column, message, file);
   };
   let depth = 0;
@@ -497,28 +653,26 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
     if (++depth > MAX_JSON_DEPTH) fail(`nesting deeper than ${MAX_JSON_DEPTH} levels (Sesam's own JSON reader refuses it too)`);
   };
   const skipWhitespace = (): void => {
-    while (pos < text.length) {
-      const c = text[pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') pos++;
-      else break;
-    }
+    pos = afterWhitespace(text, pos);
   };
   const describeHere = (): string => (pos >= text.length ? 'end of input' : JSON.stringify(text[pos]));
 
-  const parseString = (): string => {
+  /** Checks the string literal at `pos` and moves past it; returns its value when `decode`. */
+  const checkString = (decode: boolean): string => {
     const start = pos;
     pos++; // opening quote
     let result = '';
     let runStart = pos;
+    let escaped = false;
     for (;;) {
+      PLAIN_RUN.lastIndex = pos;
+      PLAIN_RUN.test(text);
+      pos = PLAIN_RUN.lastIndex;
       if (pos >= text.length) fail('unterminated string', start);
       const c = text.charCodeAt(pos);
       if (c === 0x22) break;
       if (c < 0x20) fail('control character in string (must be escaped)');
-      if (c !== 0x5c) {
-        pos++;
-        continue;
-      }
+      escaped = true;
       result += text.slice(runStart, pos);
       const escape = text[pos + 1];
       if (escape === 'u') {
@@ -534,13 +688,19 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
       }
       runStart = pos;
     }
-    result += text.slice(runStart, pos);
+    const raw = text.slice(runStart, pos);
     pos++; // closing quote
-    if (hasLoneSurrogate(result)) fail('unpaired surrogate escape in string (not encodable as UTF-8)', start);
-    return result;
+    if (escaped) {
+      result += raw;
+      if (hasLoneSurrogate(result)) fail('unpaired surrogate escape in string (not encodable as UTF-8)', start);
+      return result;
+    }
+    // Decoded text from a file holds no lone surrogate; a string handed in might.
+    if (hasLoneSurrogate(raw)) fail('unpaired surrogate escape in string (not encodable as UTF-8)', start);
+    return decode ? raw : '';
   };
 
-  const parseNumber = (): Tree => {
+  const checkNumber = (): void => {
     NUMBER.lastIndex = pos;
     const match = NUMBER.exec(text);
     if (match === null) return fail(`unexpected ${describeHere()}`);
@@ -548,87 +708,209 @@ const parseJsonText = (rawText: string, file: string | undefined): Tree => {
     const start = pos;
     pos += numberLiteral.length;
     if (fraction === undefined && exponent === undefined) {
-      const digits = numberLiteral.replace('-', '');
-      if (digits.length > MAX_INT_DIGITS) fail(`integer has more than ${MAX_INT_DIGITS} digits`, start);
-      return { kind: 'scalar', text: digits === '0' ? '0' : numberLiteral };
+      if (numberLiteral.length - (numberLiteral.charCodeAt(0) === 0x2d ? 1 : 0) > MAX_INT_DIGITS) fail(`integer has more than ${MAX_INT_DIGITS} digits`, start);
+      return;
     }
-    const value = Number(numberLiteral);
-    if (!Number.isFinite(value)) fail(`number ${numberLiteral} is out of range`, start);
-    return { kind: 'scalar', text: pythonFloatRepr(value) };
+    if (!Number.isFinite(Number(numberLiteral))) fail(`number ${numberLiteral} is out of range`, start);
   };
 
-  const parseValue = (): Tree => {
+  const checkValue = (): void => {
     skipWhitespace();
-    const c = text[pos];
-    if (c === '{') return parseObject();
-    if (c === '[') return parseArray();
-    if (c === '"') return { kind: 'scalar', text: quote(parseString()) };
+    const c = text.charCodeAt(pos);
+    if (c === 0x7b) return checkObject();
+    if (c === 0x5b) return checkArray();
+    if (c === 0x22) {
+      checkString(false);
+      return;
+    }
     for (const literal of ['true', 'false', 'null'] as const) {
       if (text.startsWith(literal, pos)) {
         pos += literal.length;
-        return { kind: 'scalar', text: literal };
+        return;
       }
     }
     for (const constant of ['NaN', 'Infinity', '-Infinity']) {
       if (text.startsWith(constant, pos)) fail(`${constant} is not valid JSON (Sesam rejects it)`);
     }
-    return parseNumber();
+    checkNumber();
   };
 
-  const parseArray = (): Tree => {
+  const checkArray = (): void => {
     enter();
     pos++;
-    const items: Tree[] = [];
     skipWhitespace();
-    if (text[pos] === ']') {
+    if (text.charCodeAt(pos) === 0x5d) {
       pos++;
       depth--;
-      return { kind: 'array', items };
+      return;
     }
     for (;;) {
-      items.push(parseValue());
+      checkValue();
       skipWhitespace();
-      if (text[pos] === ',') pos++;
-      else if (text[pos] === ']') {
+      const c = text.charCodeAt(pos);
+      if (c === 0x2c) pos++;
+      else if (c === 0x5d) {
         pos++;
         depth--;
-        return { kind: 'array', items };
+        return;
       } else fail(`expected ',' or ']' but found ${describeHere()}`);
     }
   };
 
-  const parseObject = (): Tree => {
+  const checkObject = (): void => {
+    const open = pos;
     enter();
     pos++;
-    const members = new Map<string, Tree>(); // a repeated key keeps its last value, as in Python
     skipWhitespace();
-    if (text[pos] === '}') {
+    if (text.charCodeAt(pos) === 0x7d) {
       pos++;
       depth--;
-      return { kind: 'object', entries: [] };
+      return;
     }
+    let previous: string | undefined;
+    let ordered = true;
     for (;;) {
       skipWhitespace();
-      if (text[pos] !== '"') fail(`expected a property name in double quotes but found ${describeHere()}`);
-      const key = parseString();
+      if (text.charCodeAt(pos) !== 0x22) fail(`expected a property name in double quotes but found ${describeHere()}`);
+      const key = checkString(true);
+      if (ordered && previous !== undefined && compareConfigKeys(previous, key) >= 0) ordered = false;
+      previous = key;
       skipWhitespace();
-      if (text[pos] !== ':') fail(`expected ':' but found ${describeHere()}`);
+      if (text.charCodeAt(pos) !== 0x3a) fail(`expected ':' but found ${describeHere()}`);
       pos++;
-      members.set(key, parseValue());
+      checkValue();
       skipWhitespace();
-      if (text[pos] === ',') pos++;
-      else if (text[pos] === '}') {
+      const c = text.charCodeAt(pos);
+      if (c === 0x2c) pos++;
+      else if (c === 0x7d) {
         pos++;
         depth--;
-        return { kind: 'object', entries: sortedEntries([...members]) };
+        if (!ordered) reorder.set(open, { members: membersOf(open), end: pos });
+        return;
       } else fail(`expected ',' or '}' but found ${describeHere()}`);
     }
   };
 
+  /** The members of the (checked) object at `open`, in output order; a repeated key keeps its last value, as in Python. */
+  const membersOf = (open: number): Member[] => {
+    const last = new Map<string, Member>();
+    let at = open + 1;
+    const skip = () => {
+      at = afterWhitespace(text, at);
+    };
+    for (;;) {
+      skip();
+      const keyEnd = endOfString(text, at);
+      const literal = text.slice(at, keyEnd);
+      const key = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+      at = keyEnd;
+      skip();
+      at++; // ':'
+      skip();
+      last.set(key, { key, value: at });
+      at = endOfValue(text, at);
+      skip();
+      if (text.charCodeAt(at++) === 0x7d) break;
+    }
+    return [...last.values()].sort((a, b) => compareConfigKeys(a.key, b.key));
+  };
+
   skipWhitespace();
   if (pos >= text.length) fail('no JSON value (empty input)');
-  const tree = parseValue();
+  const start = pos;
+  checkValue();
   skipWhitespace();
   if (pos < text.length) fail(`unexpected ${describeHere()} after the JSON value`);
-  return tree;
+  return { text, start, reorder };
+};
+
+/** The writing pass over a checked text, in the canonical key order. */
+const writeText = (plan: Plan, out: Writer): void => {
+  const { text, reorder } = plan;
+  let pos = plan.start;
+  const skipWhitespace = (): void => {
+    pos = afterWhitespace(text, pos);
+  };
+  /** The string literal at `pos` as Python writes it; moves past it. */
+  const stringLiteral = (): string => {
+    const start = pos;
+    pos = endOfString(text, start);
+    const literal = text.slice(start, pos);
+    // Without escapes the literal is already what Python writes: nothing in it needs escaping
+    // (raw control characters, quotes and backslashes cannot be in a JSON string unescaped).
+    return literal.includes('\\') ? quote(JSON.parse(literal) as string) : literal;
+  };
+  const value = (): void => {
+    const c = text.charCodeAt(pos);
+    if (c === 0x7b) return object();
+    if (c === 0x5b) return array();
+    if (c === 0x22) return out.scalar(stringLiteral());
+    if (c === 0x74 || c === 0x6e) {
+      out.scalar(c === 0x74 ? 'true' : 'null');
+      pos += 4;
+      return;
+    }
+    if (c === 0x66) {
+      out.scalar('false');
+      pos += 5;
+      return;
+    }
+    NUMBER.lastIndex = pos;
+    const [literal, fraction, exponent] = NUMBER.exec(text)!;
+    pos += literal.length;
+    if (fraction === undefined && exponent === undefined) out.scalar(literal === '-0' ? '0' : literal);
+    else out.scalar(pythonFloatRepr(Number(literal)));
+  };
+  const array = (): void => {
+    out.openArray();
+    pos++;
+    skipWhitespace();
+    let isArray = false;
+    if (text.charCodeAt(pos) !== 0x5d) {
+      for (let i = 0; ; i++) {
+        isArray = text.charCodeAt(pos) === 0x5b;
+        out.item(i, isArray);
+        value();
+        skipWhitespace();
+        if (text.charCodeAt(pos++) === 0x5d) break;
+        skipWhitespace();
+      }
+    } else pos++;
+    out.closeArray(isArray);
+  };
+  const object = (): void => {
+    const reordered = reorder.get(pos);
+    if (reordered) {
+      out.openObject();
+      reordered.members.forEach((m, i) => {
+        out.member(i, quote(m.key));
+        pos = m.value;
+        value();
+      });
+      pos = reordered.end;
+      out.closeObject();
+      return;
+    }
+    pos++;
+    skipWhitespace();
+    if (text.charCodeAt(pos) === 0x7d) {
+      pos++;
+      out.emptyObject();
+      return;
+    }
+    out.openObject();
+    for (let i = 0; ; i++) {
+      const key = stringLiteral();
+      skipWhitespace();
+      pos++; // ':'
+      skipWhitespace();
+      out.member(i, key);
+      value();
+      skipWhitespace();
+      if (text.charCodeAt(pos++) === 0x7d) break;
+      skipWhitespace();
+    }
+    out.closeObject();
+  };
+  value();
 };

@@ -3,6 +3,7 @@
 // with the place of the first bad byte, never silently turned into U+FFFD.
 
 const BOM = [0xef, 0xbb, 0xbf];
+const STRICT = new TextDecoder('utf-8', { fatal: true });
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -40,6 +41,12 @@ export type DecodedText = { ok: true; text: string; bom: boolean } | { ok: false
 export function decodeUtf8(bytes: Uint8Array): DecodedText {
   const bom = bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
   const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    // Checked and decoded in one native pass; only a file that fails is walked again to locate the byte.
+    return { ok: true, text: STRICT.decode(body), bom };
+  } catch {
+    // located below
+  }
   const bad = firstInvalidUtf8(body);
   if (bad < 0) return { ok: true, text: new TextDecoder('utf-8').decode(body), bom };
   const before = new TextDecoder('utf-8').decode(body.subarray(0, bad));

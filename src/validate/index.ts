@@ -17,6 +17,7 @@ import { secretPlacement } from './rules/secret-placement';
 import { systemReference } from './rules/system-reference';
 import { uniqueIds } from './rules/unique-ids';
 import { schemaProblems } from './schema';
+import { sharingTexts } from './walk';
 
 export type { Problem } from './problem';
 export type { ValidationRule } from './rule';
@@ -59,15 +60,17 @@ export const sortProblems = (problems: Problem[]): Problem[] =>
   );
 
 /** Schema check of every entity, then every semantic rule; problems sorted by file and path. */
-export function validateProject(project: SesamProject): Problem[] {
+export function validateProject(project: SesamProject, texts?: ReadonlyMap<object, string>): Problem[] {
   const problems: Problem[] = [];
   for (const file of project.files) problems.push(...schemaProblems(file));
-  for (const rule of rules) problems.push(...rule.check(project));
+  sharingTexts(() => {
+    for (const rule of rules) problems.push(...rule.check(project));
+  }, texts);
   return sortProblems(problems);
 }
 
 /** Loads a sesam-py project folder and validates it; JSON syntax problems are included. */
 export async function validateFolder(dir: string): Promise<{ project: SesamProject; problems: Problem[]; checked: string[] }> {
-  const { project, problems, checked } = await loadProject(dir);
-  return { project, problems: sortProblems([...problems, ...validateProject(project)]), checked };
+  const { project, problems, checked, texts } = await loadProject(dir);
+  return { project, problems: sortProblems([...problems, ...validateProject(project, texts)]), checked };
 }

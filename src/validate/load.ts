@@ -1,10 +1,11 @@
 // Reads a sesam-py project folder (or a connector folder, expanded) into a SesamProject. Broken JSON
 // is a finding (a Problem with line:column), not a crash, so one bad file does not hide the
 // problems of all the others; only a folder we cannot read at all is an input error.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { inputError } from '../errors';
-import { jsonSyntaxError } from '../sesam/format';
+import { jsonSyntaxError, MAX_JSON_DEPTH } from '../sesam/format';
 import type { ConfigFile, JsonObject, JsonValue, SesamProject } from '../sesam/project';
 import { decodeUtf8 } from '../sesam/text';
 import { isConnectorFolder, loadConnector } from './connector';
@@ -15,6 +16,8 @@ export interface LoadedProject {
   problems: Problem[];
   /** Every file that was read and checked, project-relative, sorted. */
   checked: string[];
+  /** The text each entity was read from (the validator's rules look into it). */
+  texts?: Map<object, string>;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,11 +25,42 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 /**
  * Parses JSON as Sesam reads it; on failure a message with line:column. Nesting deeper than
  * Python's json module accepts is refused here, before anything walks the value.
+ *
+ * JSON.parse (native) reads it first. What it accepts and Sesam's reader does not — nesting
+ * deeper than 1000 levels, integers of more than 4300 digits, numbers too large for a double,
+ * escaped lone surrogates — is looked for afterwards (a bounded walk, two scans of the text), and
+ * only then, or when JSON.parse fails, does the slower located check run.
  */
 export function parseJson(text: string): { ok: true; value: JsonValue } | { ok: false; message: string } {
-  const error = jsonSyntaxError(text);
-  if (error) return { ok: false, message: `invalid JSON at ${error.line}:${error.column}: ${error.reason}` };
-  return { ok: true, value: JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text) as JsonValue };
+  let value: JsonValue | undefined;
+  try {
+    value = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text) as JsonValue;
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined || LONG_INTEGER.test(text) || ESCAPED_SURROGATE.test(text) || !withinLimits(value, 0)) {
+    const error = jsonSyntaxError(text);
+    if (error) return { ok: false, message: `invalid JSON at ${error.line}:${error.column}: ${error.reason}` };
+    if (value === undefined) return { ok: false, message: 'invalid JSON' };
+  }
+  return { ok: true, value };
+}
+
+/** More digits in a row than an integer may have (a longer string of digits sends the text to the full check, which tells). */
+const LONG_INTEGER = /\d{4301}/;
+const ESCAPED_SURROGATE = /\\u[dD][89abcdefABCDEF]/;
+
+/** Nesting within MAX_JSON_DEPTH and every number finite (JSON.parse gives Infinity for 1e400). */
+function withinLimits(value: JsonValue, depth: number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinLimits(value[i]!, depth + 1)) return false;
+    return true;
+  }
+  for (const k in value) if (!withinLimits(value[k]!, depth + 1)) return false;
+  return true;
 }
 
 /** All `*.conf.json` files under dir, recursively (like sesam-py), as sorted `/`-separated paths relative to root. */
@@ -83,6 +117,7 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
   const problems: Problem[] = [];
   const files: ConfigFile[] = [];
   const env: SesamProject['env'] = {};
+  const texts = new Map<object, string>();
 
   const paths = [
     ...(hasMetadata ? ['node-metadata.conf.json'] : []),
@@ -102,6 +137,9 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
       continue;
     }
     files.push({ path: rel, entity: parsed.value });
+    // The rules look for markers such as "$ENV(" in an entity's text: a \u escape could spell
+    // one differently, so such a text is not handed on (the rules then make their own).
+    if (!text.includes('\\u')) texts.set(parsed.value, text);
   }
 
   const envFiles: string[] = [];
@@ -122,14 +160,16 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     env[name.slice(0, -'-env.json'.length)] = parsed.value;
   }
 
-  return { project: { files, env }, problems, checked: [...paths, ...envFiles].sort() };
+  return { project: { files, env }, problems, checked: [...paths, ...envFiles].sort(), texts };
 }
 
 /** A file's text (UTF-8, a BOM allowed); unreadable or non-UTF-8 files become a located problem. */
 export async function readText(dir: string, rel: string, problems: Problem[]): Promise<string | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path.join(dir, rel));
+    // Synchronously: a project is read one file after another, and thousands of small files
+    // cost more in round trips to the thread pool than in reading.
+    bytes = readFileSync(path.join(dir, rel));
   } catch (error) {
     problems.push({ severity: 'error', rule: 'unreadable-file', file: rel, path: '$', message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     return undefined;

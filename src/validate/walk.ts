@@ -15,6 +15,43 @@ export const isSystem = (file: ConfigFile): boolean => typeof file.entity.type =
 export const pipeFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isPipe);
 export const systemFiles = (project: SesamProject): ConfigFile[] => project.files.filter(isSystem);
 
+let texts: WeakMap<object, string> | undefined;
+
+/**
+ * The entity as compact JSON text: a rule that looks for a marker (`$ENV(`, `$SECRET(`, ...)
+ * skips walking an entity whose text lacks it. Within `sharingTexts` each entity's text is made
+ * once for all the rules.
+ */
+export function entityText(file: ConfigFile): string {
+  return textOf(file.entity);
+}
+
+/** entityText of an entity. */
+export function textOf(entity: JsonObject): string {
+  let text = texts?.get(entity);
+  if (text === undefined) {
+    text = JSON.stringify(entity) ?? '';
+    texts?.set(entity, text);
+  }
+  return text;
+}
+
+/**
+ * Runs `fn` with the entity texts kept for its duration (entities do not change meanwhile);
+ * `known` gives texts already at hand (a file's text, or the formatted output: any JSON text of
+ * the entity will do).
+ */
+export function sharingTexts<T>(fn: () => T, known?: ReadonlyMap<object, string>): T {
+  const outer = texts;
+  texts = new WeakMap();
+  if (known) for (const [entity, text] of known) texts.set(entity, text);
+  try {
+    return fn();
+  } finally {
+    texts = outer;
+  }
+}
+
 /** Builds a Problem located in a file at a path. */
 export const problemAt = (file: ConfigFile, rule: string, severity: Severity, path: Path, message: string): Problem => {
   const id = entityId(file);
@@ -84,19 +121,65 @@ export function writtenDatasets(pipe: JsonObject): string[] {
   return written;
 }
 
-/** Every string in a value with its path (for $ENV/$SECRET/credential scans). */
-export function eachString(value: JsonValue, path: Path, visit: (s: string, path: Path, key: string | number | undefined) => void, key?: string | number): void {
+/**
+ * Every string in a value with its path (for $ENV/$SECRET/credential scans). The path is one
+ * array the walk extends and shortens as it goes: read it during the call, copy it to keep it.
+ */
+export function eachString(value: JsonValue, path: Path, visit: StringVisitor, key?: string | number): void {
   if (typeof value === 'string') visit(value, path, key);
-  else if (Array.isArray(value)) value.forEach((v, i) => eachString(v, [...path, i], visit, i));
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachString(v, [...path, k], visit, k);
+  else if (typeof value === 'object' && value !== null) walkStrings(value, [...path], visit);
 }
 
-/** Every array in a DTL value whose first element is a string (a function call), with its path. */
+type StringVisitor = (s: string, path: Path, key: string | number | undefined) => void;
+
+function walkStrings(value: JsonValue[] | JsonObject, path: Path, visit: StringVisitor): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walkChild(value[i], i, path, visit);
+    return;
+  }
+  for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) walkChild(value[k], k, path, visit);
+}
+
+function walkChild(v: JsonValue | undefined, key: string | number, path: Path, visit: StringVisitor): void {
+  if (typeof v === 'string') {
+    path.push(key);
+    visit(v, path, key);
+    path.pop();
+  } else if (typeof v === 'object' && v !== null) {
+    path.push(key);
+    walkStrings(v, path, visit);
+    path.pop();
+  }
+}
+
+/**
+ * Every array in a DTL value whose first element is a string (a function call), with its path
+ * (one array the walk extends and shortens: copy it to keep it).
+ */
 export function eachDtlCall(value: JsonValue, path: Path, visit: (call: JsonValue[], path: Path) => void): void {
+  walkCalls(value, [...path], visit);
+}
+
+function walkCalls(value: JsonValue, path: Path, visit: (call: JsonValue[], path: Path) => void): void {
   if (Array.isArray(value)) {
     if (typeof value[0] === 'string') visit(value, path);
-    value.forEach((v, i) => eachDtlCall(v, [...path, i], visit));
-  } else if (isObject(value)) for (const [k, v] of Object.entries(value)) eachDtlCall(v, [...path, k], visit);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(i);
+      walkCalls(v, path, visit);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const v = value[k];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(k);
+      walkCalls(v!, path, visit);
+      path.pop();
+    }
+  }
 }
 
 /** The DTL transforms of a pipe (incl. conditional alternatives). */

@@ -9,8 +9,8 @@
 //   folder that leads out of it (a planted `pipes -> /home/me`) is refused, not followed;
 // - explained: file system errors (no space, permission, read-only, a file where a folder should
 //   be) become an input error naming the file, never an "internal error".
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink, readdir, type FileHandle } from 'node:fs/promises';
+import { constants, lstatSync, readFileSync, realpathSync, writeSync, type Stats } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rmdir, stat, unlink, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { SesamflowError } from '../errors';
 
@@ -19,9 +19,28 @@ import { SesamflowError } from '../errors';
  * mid-write, a crash before the rename). Production code never changes them.
  */
 export const writeSeams = {
-  write: (handle: FileHandle, content: string | Uint8Array): Promise<void> => handle.writeFile(content),
+  write: async (handle: FileHandle, content: FileContent): Promise<void> => {
+    if (typeof content === 'string' || content instanceof Uint8Array) return handle.writeFile(content);
+    if (typeof content === 'function') {
+      content((piece) => writeAllSync(handle.fd, piece));
+      return;
+    }
+    // Each piece from where the last one ended.
+    for (const piece of content) await handle.writeFile(piece);
+  },
   rename: (from: string, to: string): Promise<void> => rename(from, to),
 };
+
+/**
+ * What a file is written with: a text, bytes, a text in pieces, or a function that produces the
+ * text piece by piece (each written as it comes, so a large output is never whole in memory).
+ */
+export type FileContent = string | Uint8Array | readonly string[] | ((write: (piece: string) => void) => void);
+
+function writeAllSync(fd: number, piece: string): void {
+  const bytes = Buffer.from(piece, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -53,7 +72,7 @@ let counter = 0;
  * The new file keeps the mode of the file it replaces (or gets `mode`). On failure the target
  * is untouched and the temporary file removed.
  */
-export async function atomicWriteFile(file: string, content: string | Uint8Array, options: { mode?: number; display?: string } = {}): Promise<void> {
+export async function atomicWriteFile(file: string, content: FileContent, options: { mode?: number; display?: string } = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${process.pid}.${++counter}.tmp`);
   let handle: FileHandle | undefined;
@@ -73,6 +92,15 @@ export async function atomicWriteFile(file: string, content: string | Uint8Array
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw writeError(options.display ?? file, error, '; the file was left unchanged');
+  }
+}
+
+/** lstat, or undefined for a path that cannot be looked at (missing, under a file, no permission). */
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
   }
 }
 
@@ -122,15 +150,28 @@ export class OwnedFolder {
    * through its real path and must lie inside the folder; a symlink leading out is refused.
    */
   async resolve(rel: string): Promise<string> {
+    return this.resolveNow(rel);
+  }
+
+  /**
+   * resolve, with synchronous file system calls: a command writes one folder at a time, and a
+   * round trip to the thread pool per path segment costs more than the check.
+   */
+  private resolveNow(rel: string): string {
     const segments = relativeSegments(rel);
     let existing = this.real;
     let index = 0;
     for (; index < segments.length - 1; index++) {
       const next = path.join(existing, segments[index]!);
-      const info = await lstat(next).catch(() => undefined);
+      const info = lstatOrUndefined(next);
       if (!info) break;
       if (info.isSymbolicLink()) {
-        const target = await realpath(next).catch(() => undefined);
+        let target: string | undefined;
+        try {
+          target = realpathSync(next);
+        } catch {
+          target = undefined;
+        }
         if (target === undefined || !inside(this.real, target)) throw this.escape(rel, segments.slice(0, index + 1).join('/'));
         existing = target;
       } else if (!info.isDirectory()) {
@@ -142,10 +183,13 @@ export class OwnedFolder {
 
   /** The current text of a regular file inside the folder (never through a symlink), or undefined. */
   async read(rel: string): Promise<string | undefined> {
-    const file = await this.resolve(rel);
-    const info = await lstat(file).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    return readFile(file, 'utf8').catch(() => undefined);
+    const file = this.resolveNow(rel);
+    if (!lstatOrUndefined(file)?.isFile()) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   /** Writes atomically, creating missing folders (with `dirMode` when given). */

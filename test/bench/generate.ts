@@ -1,31 +1,15 @@
-// Generator figures (DESIGN §10): cold CLI generate of the four dataflows, and the pure
-// pipeline (compile → validate → format) on synthetic configs of 1×, 10× and 100× the real one
-// to show it scales linearly.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+// Generator figures: the pure pipeline (compile → validate → format → documents → provenance) on
+// synthetic projects of many copies of the real one, and the 400-flow config on disk for the
+// validate measure.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compile, type Definitions } from '../../src/compile/index';
 import { loadDefinitions } from '../../src/compile/load';
 import { generateFrom } from '../../src/generate';
 import { defineSystem, type DataflowDefinition, type DatatypeDefinition, type SystemDefinition } from '../../src/model';
+import { writeOutput } from '../../src/write/index';
 
-const REPO = path.resolve(import.meta.dirname, '../..');
-
-export function benchGenerateCli(runs = 5): { runs: number; medianMs: number; minMs: number } {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'sesamflow-bench-'));
-    const start = performance.now();
-    const r = spawnSync(process.execPath, ['src/cli/bin.mjs', 'generate', '--out', out], { cwd: REPO, encoding: 'utf8' });
-    times.push(performance.now() - start);
-    rmSync(out, { recursive: true, force: true });
-    if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
-  }
-  times.sort((a, b) => a - b);
-  return { runs, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]! };
-}
+export const REPO = path.resolve(import.meta.dirname, '../..');
 
 /** `copies` independent copies of the integration: systems, datatypes and concepts renamed. */
 export function syntheticDefinitions(base: Definitions, copies: number): Definitions {
@@ -54,16 +38,24 @@ export function syntheticDefinitions(base: Definitions, copies: number): Definit
   return { systems, dataflows };
 }
 
-export async function benchGenerateScale(factors = [1, 10, 100]): Promise<{ factor: number; dataflows: number; files: number; ms: number; msPerDataflow: number }[]> {
+/** Synthetic definitions with `flows` dataflows (a multiple of the real project's count). */
+export async function definitionsWithFlows(flows: number): Promise<Definitions> {
   const base = await loadDefinitions(REPO);
-  const rows = [];
-  for (const factor of factors) {
-    const defs = syntheticDefinitions(base, factor);
-    const start = performance.now();
-    const { files } = generateFrom(compile(defs));
-    const ms = performance.now() - start;
-    const dataflows = defs.dataflows.length;
-    rows.push({ factor, dataflows, files: files.length, ms, msPerDataflow: ms / dataflows });
-  }
-  return rows;
+  const copies = Math.round(flows / base.dataflows.length);
+  if (copies * base.dataflows.length !== flows) throw new Error(`${flows} dataflows is not a multiple of ${base.dataflows.length}`);
+  return syntheticDefinitions(base, copies);
+}
+
+/** One run of the pipeline: milliseconds and the number of files produced. */
+export function generateOnce(defs: Definitions): { ms: number; files: number } {
+  const start = performance.now();
+  const { files } = generateFrom(compile(defs));
+  return { ms: performance.now() - start, files: files.length };
+}
+
+/** Writes the generated project of `flows` dataflows into `dir` (a new or owned folder). */
+export async function writeSyntheticProject(flows: number, dir: string): Promise<number> {
+  const { files } = generateFrom(compile(await definitionsWithFlows(flows)));
+  await writeOutput(dir, files);
+  return files.length;
 }

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatJson, formatJsonText, formatJsonTextTo, isCanonical } from '../../src/sesam/format';
 import { removeTempDirs, runCli, tempDir } from '../helpers/cli';
 
 afterAll(removeTempDirs);
@@ -36,5 +37,55 @@ describe('format input', () => {
     expect(code).toBe(2);
     expect(err).toContain("deep.json:1:1001: invalid JSON: nesting deeper than 1000 levels (Sesam's own JSON reader refuses it too)");
     expect(err).not.toContain('internal error');
+  });
+});
+
+describe('large files (the formatted text comes in pieces)', () => {
+  /** A config of many entities (over 1 MiB: formatted again straight into the file), canonical except for the key order of the last one. */
+  const bigConfig = () => {
+    const entities = Array.from({ length: 6000 }, (_, i) => ({ _id: `pipe-${i}`, type: 'pipe', source: { type: 'dataset', dataset: `ds-${i}` }, transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', 'n', i]] } } }));
+    const canonical = formatJson(entities);
+    const changed = canonical.replace('{\n  "_id": "pipe-5999",\n  "type": "pipe",', '{\n  "type": "pipe",\n  "_id": "pipe-5999",');
+    expect(canonical.length).toBeGreaterThan(1 << 20);
+    return { canonical, changed };
+  };
+
+  it('formatJsonTextTo hands on the same text as formatJsonText, in more than one piece', () => {
+    const { canonical, changed } = bigConfig();
+    expect(changed).not.toBe(canonical);
+    const pieces: string[] = [];
+    formatJsonTextTo(changed, 'big.json', (piece) => pieces.push(piece));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(formatJsonText(changed));
+    expect(pieces.join('')).toBe(canonical);
+    expect(isCanonical(canonical)).toBe(true);
+    expect(isCanonical(changed)).toBe(false);
+    expect(isCanonical(`${canonical} `)).toBe(false);
+  });
+
+  it('format rewrites a large file that differs only near its end, whole; --check leaves it as it is (exit 1)', async () => {
+    const dir = await tempDir('sesamflow-format-');
+    const { canonical, changed } = bigConfig();
+    await writeFile(path.join(dir, 'big.json'), changed);
+    const check = await runCli(['format', '--check', 'big.json'], dir);
+    expect(check.code).toBe(1);
+    expect(check.err).toContain('not canonical big.json');
+    expect(await readFile(path.join(dir, 'big.json'), 'utf8')).toBe(changed);
+    const { code, err } = await runCli(['format', 'big.json'], dir);
+    expect(code).toBe(0);
+    expect(err).toContain('1 rewritten, 0 already canonical');
+    expect(await readFile(path.join(dir, 'big.json'), 'utf8')).toBe(canonical);
+    const again = await runCli(['format', '--check', 'big.json'], dir);
+    expect(again.code).toBe(0);
+    expect(again.err).toContain('0 to rewrite, 1 already canonical');
+  });
+
+  it('a file that is the canonical text plus trailing text is rewritten without it', async () => {
+    const dir = await tempDir('sesamflow-format-');
+    const { canonical } = bigConfig();
+    await writeFile(path.join(dir, 'big.json'), `${canonical}\n\n`);
+    const { code } = await runCli(['format', 'big.json'], dir);
+    expect(code).toBe(0);
+    expect(await readFile(path.join(dir, 'big.json'), 'utf8')).toBe(canonical);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rules, validateFolder } from '../../src/validate/index';
 import { loadProject } from '../../src/validate/load';
+import { RULE_NAMES } from '../../src/validate/rule-names';
 import type { JsonObject } from '../../src/sesam/project';
 import { cleanupProjects, makeProject, runCli, validateFiles, validProject } from './fixtures';
 
@@ -11,6 +12,12 @@ const pipe = (files: Files, id: string): JsonObject => files[`pipes/${id}.conf.j
 const system = (files: Files, id: string): JsonObject => files[`systems/${id}.conf.json`] as JsonObject;
 
 describe('sesamflow validate (CLI)', () => {
+  it('--help names every semantic rule, in the order they run', async () => {
+    const { code, out } = await runCli('validate', '--help');
+    expect(code).toBe(0);
+    expect(out.replace(/\s+/g, ' ')).toContain(rules.map((r) => r.name).join(', '));
+  });
+
   it('passes a valid connector-style project with exit 0', async () => {
     const dir = await makeProject(validProject());
     const { code, out, err } = await runCli('validate', dir);
@@ -81,6 +88,32 @@ describe('sesamflow validate (CLI)', () => {
     expect(code).toBe(1);
     expect(out).toMatch(/error pipes\/broken\.conf\.json \$: invalid JSON at 4:1: .+ \[json-syntax\]/);
     expect(out).toContain('unknown property "sourc"');
+  });
+
+  it('refuses what JSON.parse takes but Sesam does not (deep nesting, huge integers, infinite numbers, lone surrogates), located, exit 1', async () => {
+    const bad: Record<string, string> = {
+      'pipes/deep.conf.json': `{"_id": "deep", "type": "pipe", "x": ${'['.repeat(1001)}${']'.repeat(1001)}}`,
+      'pipes/big.conf.json': `{"_id": "big", "type": "pipe", "x": ${'9'.repeat(4301)}}`,
+      'pipes/inf.conf.json': '{"_id": "inf", "type": "pipe", "x": 1e400}',
+      'pipes/sur.conf.json': '{"_id": "sur", "type": "pipe", "x": "\\ud800"}',
+    };
+    const dir = await makeProject({ ...validProject(), ...bad });
+    const { code, out } = await runCli('validate', dir);
+    expect(out).toContain('pipes/deep.conf.json $: invalid JSON at 1:1037: nesting deeper than 1000 levels');
+    expect(out).toContain('pipes/big.conf.json $: invalid JSON at 1:37: integer has more than 4300 digits');
+    expect(out).toContain('pipes/inf.conf.json $: invalid JSON at 1:37: number 1e400 is out of range');
+    expect(out).toContain('pipes/sur.conf.json $: invalid JSON at 1:37: unpaired surrogate escape');
+    expect(code).toBe(1);
+  });
+
+  it('finds $ENV( and $SECRET( spelled with \\u escapes too', async () => {
+    const dir = await makeProject({
+      ...validProject(),
+      'pipes/esc.conf.json': '{"_id": "esc", "type": "pipe", "source": {"type": "dataset", "dataset": "crm-contact-all"}, "x": "\\u0024ENV(nowhere)", "y": "\\u0024SECRET(s)"}',
+    });
+    const { out } = await runCli('validate', dir);
+    expect(out).toContain('warning pipes/esc.conf.json (_id esc) $.x: $ENV(nowhere) is not defined');
+    expect(out).toContain('error pipes/esc.conf.json (_id esc) $.y: $SECRET(s) is not allowed in a pipe');
   });
 
   it('exits 2 naming the folder when it does not exist', async () => {
@@ -199,22 +232,9 @@ describe('schema', () => {
 });
 
 describe('semantic rules', () => {
-  it('lists every rule in the registry', () => {
-    expect(rules.map((r) => r.name)).toEqual([
-      'duplicate-id',
-      'file-name',
-      'id-naming',
-      'dangling-dataset',
-      'unknown-system',
-      'unknown-operation',
-      'dtl',
-      'secret-outside-system',
-      'literal-credential',
-      'collect-share-contract',
-      'undefined-env-var',
-      'pump-schedule',
-      'leftover-placeholder',
-    ]);
+  it('lists every rule in the registry, as validate --help names them', () => {
+    expect(rules.map((r) => r.name)).toEqual(RULE_NAMES);
+    expect(RULE_NAMES).toContain('collect-share-contract');
     for (const rule of rules) expect(rule.description.length).toBeGreaterThan(10);
   });
 

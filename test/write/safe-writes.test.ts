@@ -1,4 +1,5 @@
 // Writes stay inside the folder a command owns (real paths, symlinks included) and are atomic.
+import { writeSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +131,26 @@ describe('atomic writes (fault injection)', () => {
     expect(r.err).not.toContain('internal error');
     expect(r.code).toBe(2);
     expect(await readFile(file, 'utf8')).toBe(messy);
+    await noTempFiles(dir);
+  });
+
+  it('format: a full disk while a large file is written as it is formatted leaves it as it was', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'big.json');
+    const big = `[${Array.from({ length: 40_000 }, (_, i) => `{"b": ${i}, "a": "${'x'.repeat(20)}"}`).join(',\n')}]`;
+    await writeFile(file, big);
+    let pieces = 0;
+    writeSeams.write = async (handle, content) => {
+      expect(typeof content).toBe('function'); // produced piece by piece, not whole
+      (content as (write: (piece: string) => void) => void)((piece) => {
+        if (++pieces > 2) throw fault('ENOSPC');
+        writeSync(handle.fd, piece);
+      });
+    };
+    const r = await runCli(['format', file]);
+    expect(r.err).toContain('no space left on the device (ENOSPC); the file was left unchanged');
+    expect(r.code).toBe(2);
+    expect(await readFile(file, 'utf8')).toBe(big);
     await noTempFiles(dir);
   });
 

@@ -1,10 +1,6 @@
-// `sesamflow diff [DIR]`: what an upload would change on the node (DESIGN §8, §9).
-import { problemsFound } from '../../errors';
-import { addNodeOptions, clientFor, resolveDir, type NodeCommandOptions } from '../../node/command-options';
-import { diffConfig, diffToJson, hasDifferences, renderDiff } from '../../node/diff';
-import { localEntities, refuseInvalid } from '../../node/upload';
-import { loadProject } from '../../validate/load';
-import { colors, printJson } from '../io';
+// `sesamflow diff [DIR]`: what an upload would change on the node.
+// Registration only: the work is loaded when the command runs (../actions/diff.ts).
+import { addNodeOptions, type NodeCommandOptions } from '../../node/command-options';
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -30,19 +26,5 @@ Examples:
   $ sesamflow diff --profile prod --fail         CI: fail when prod is not what generated/ says
   $ NODE=datahub-xxxx.sesam.cloud JWT=... sesamflow diff --json | jq .differs`,
     )
-    .action(async (dir: string, options: NodeCommandOptions & { fail?: boolean }) => {
-      const folder = resolveDir(io, dir);
-      const { project, problems } = await loadProject(folder);
-      refuseInvalid(problems, 'diff');
-      // Without a profile file the config is still compared; only the env section is left out.
-      const env = project.env[options.profile];
-      if (!env) io.err(`no ${dir}/${options.profile}-env.json: env vars are not compared\n`);
-      const client = clientFor(options, io);
-      const remote = await client.getConfig();
-      const envDiff = env ? { profile: options.profile, local: env, remote: await client.getEnv() } : undefined;
-      const diff = diffConfig(localEntities(project), remote, envDiff);
-      if (options.json) printJson(io, diffToJson(diff));
-      else io.out(renderDiff(diff, colors(io)));
-      if (options.fail && hasDifferences(diff)) throw problemsFound(`${dir} differs from the node (--fail)`);
-    });
+    .action(async (dir: string, options: NodeCommandOptions & { fail?: boolean }) => (await import('../actions/diff')).diffCommand(io, dir, options));
 };

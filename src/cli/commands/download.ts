@@ -1,8 +1,6 @@
 // `sesamflow download [DIR]`: the node's config and env into DIR, as `sesam download` writes them.
-import path from 'node:path';
-import { addNodeOptions, clientFor, resolveDir, type NodeCommandOptions } from '../../node/command-options';
-import { download } from '../../node/download';
-import { printJson } from '../io';
+// Registration only: the work is loaded when the command runs (../actions/download.ts).
+import { addNodeOptions, type NodeCommandOptions } from '../../node/command-options';
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -32,17 +30,5 @@ Examples:
   $ sesamflow download --out node-config         snapshot the test node into node-config/
   $ sesamflow download --profile prod --out prod-snapshot --node "$PROD_NODE" --jwt "$PROD_JWT"`,
     )
-    .action(async (dir: string, options: NodeCommandOptions & { out?: string; force?: boolean }) => {
-      const target = options.out ?? dir;
-      const folder = resolveDir(io, target);
-      const client = clientFor(options, io);
-      const result = await download(client, folder, options.profile, { force: options.force === true });
-      if (options.json) printJson(io, { out: target, ...result });
-      else {
-        for (const f of result.written) io.out(`written ${path.posix.join(target, f)}\n`);
-        for (const f of result.removed) io.out(`removed ${path.posix.join(target, f)}\n`);
-      }
-      for (const f of result.skipped) io.err(`skipped zip entry ${JSON.stringify(f)}: not node metadata, a pipe or a system\n`);
-      io.err(`downloaded ${client.baseUrl} into ${target}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`);
-    });
+    .action(async (dir: string, options: NodeCommandOptions & { out?: string; force?: boolean }) => (await import('../actions/download')).downloadCommand(io, dir, options));
 };

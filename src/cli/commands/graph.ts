@@ -1,25 +1,7 @@
 // `sesamflow graph [--format mermaid|dot] [--dataflow ID]`: the pipe graph of the compiled config.
+// Registration only: the work is loaded when the command runs (../actions/graph.ts).
 import { Option } from 'commander';
-import { type CompileResult, compile } from '../../compile/index';
-import { loadDefinitions } from '../../compile/load';
-import { formatDefinitionProblem } from '../../compile/model';
-import { findFlow, pipesOfFlow } from '../../docs/index';
-import { buildGraph, toDot, toMermaid } from '../../docs/graph';
-import { inputError, problemsFound } from '../../errors';
-import { printJson } from '../io';
 import type { RegisterCommand } from './index';
-
-/** Compiles the definitions of the project at `root`; definition problems are exit 1, as in `generate`. */
-export async function compileProject(root: string): Promise<CompileResult> {
-  const result = compile(await loadDefinitions(root));
-  if (result.problems.length > 0) {
-    throw problemsFound(
-      `the definitions have ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-      result.problems.map(formatDefinitionProblem),
-    );
-  }
-  return result;
-}
 
 export const register: RegisterCommand = (program, io) => {
   program
@@ -41,19 +23,5 @@ Examples:
   $ sesamflow graph --format dot | dot -Tsvg > pipes.svg
   $ sesamflow graph --json | jq '.edges | length'`,
     )
-    .action(async (options: { format: 'mermaid' | 'dot'; dataflow?: string; datasets?: boolean; json?: boolean }) => {
-      const result = await compileProject(io.cwd);
-      let pipes: Set<string> | undefined;
-      if (options.dataflow !== undefined) {
-        const flow = findFlow(result.model, options.dataflow);
-        if (!flow) {
-          const known = result.model.flows.filter((f) => !f.parent).map((f) => f.definition.id);
-          throw inputError(`unknown dataflow '${options.dataflow}'`, [`known dataflows: ${known.join(', ')}`]);
-        }
-        pipes = new Set(pipesOfFlow(result.project, flow));
-      }
-      const graph = buildGraph(result.project, { datasets: options.datasets === true, ...(pipes ? { pipes } : {}) });
-      if (options.json) printJson(io, graph);
-      else io.out(options.format === 'dot' ? toDot(graph) : toMermaid(graph));
-    });
+    .action(async (options: { format: 'mermaid' | 'dot'; dataflow?: string; datasets?: boolean; json?: boolean }) => (await import('../actions/graph')).graphCommand(io, options));
 };

@@ -1,17 +1,8 @@
 // `sesamflow restore <backup-dir>`: put a node back to a backup that upload (or restore) wrote.
-import path from 'node:path';
-import { addConnectionOptions, clientFor, commandSeams, deployTimeoutOption, type ConnectionOptions } from '../../node/command-options';
-import { diffToJson, renderDiff, summaryLine } from '../../node/diff';
-import { restore } from '../../node/restore';
-import { colors, printJson } from '../io';
+// Registration only: the work is loaded when the command runs (../actions/restore.ts).
+import { addConnectionOptions, deployTimeoutOption } from '../../node/command-options';
+import type { RestoreCommandOptions } from '../actions/restore';
 import type { RegisterCommand } from './index';
-
-interface RestoreCommandOptions extends ConnectionOptions {
-  dryRun?: boolean;
-  anyNode?: boolean;
-  deployTimeout: number;
-  backupDir: string;
-}
 
 export const register: RegisterCommand = (program, io) => {
   addConnectionOptions(
@@ -41,25 +32,5 @@ Examples:
   $ sesamflow restore .sesamflow-backup/datahub-xxxx.sesam.cloud/0007-3f2a9c01b2d4 --dry-run
   $ sesamflow restore .sesamflow-backup/datahub-xxxx.sesam.cloud/0007-3f2a9c01b2d4`,
     )
-    .action(async (backup: string, options: RestoreCommandOptions) => {
-      const client = clientFor(options, io);
-      const result = await restore({
-        client,
-        dir: path.resolve(io.cwd, backup),
-        shownDir: backup,
-        anyNode: options.anyNode === true,
-        dryRun: options.dryRun === true,
-        backupRoot: path.resolve(io.cwd, options.backupDir),
-        deployTimeoutMs: options.deployTimeout * 1000,
-        ...(commandSeams.sleep ? { sleep: commandSeams.sleep } : {}),
-        progress: (line) => io.err(`${line}\n`),
-      });
-      if (options.json) printJson(io, { status: result.status, backup, node: client.baseUrl, diff: diffToJson(result.diff), ...(result.before ? { before: result.before.dir } : {}) });
-      else if (result.status === 'dry-run') io.out(renderDiff(result.diff, colors(io)));
-      if (result.status === 'dry-run') {
-        io.err('dry run: nothing was sent to the node\n');
-        return;
-      }
-      if (!options.json) io.out(`restored ${backup} to ${client.baseUrl}: ${summaryLine(result.diff)}\n`);
-    });
+    .action(async (backup: string, options: RestoreCommandOptions) => (await import('../actions/restore')).restoreCommand(io, backup, options));
 };

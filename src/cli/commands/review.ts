@@ -1,11 +1,6 @@
 // `sesamflow review [--base REF] [--json]`: what a change does to the integration, for a pull
 // request comment — computed from the definitions at REF and now, not from a text diff.
-import { rm } from 'node:fs/promises';
-import { compile } from '../../compile/index';
-import { loadDefinitions } from '../../compile/load';
-import { projectAt } from '../../review/git';
-import { reviewChange, reviewMarkdown } from '../../review/index';
-import { printJson } from '../io';
+// Registration only: the work is loaded when the command runs (../actions/review.ts).
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -30,14 +25,5 @@ Examples:
   $ sesamflow review --base HEAD~1           the last commit
   $ sesamflow review --base origin/main > review.md   for a pull request comment`,
     )
-    .action(async (options: { base: string; json?: boolean }) => {
-      const before = await projectAt(io.cwd, options.base);
-      try {
-        const review = reviewChange(compile(await loadDefinitions(before)), compile(await loadDefinitions(io.cwd)));
-        if (options.json) printJson(io, { base: options.base, ...review });
-        else io.out(reviewMarkdown(review, options.base));
-      } finally {
-        await rm(before, { recursive: true, force: true });
-      }
-    });
+    .action(async (options: { base: string; json?: boolean }) => (await import('../actions/review')).reviewCommand(io, options));
 };

@@ -1,8 +1,6 @@
 // `sesamflow status [DIR]`: is DIR byte-for-byte what the node has (as `sesam status` compares)?
-import { problemsFound } from '../../errors';
-import { addNodeOptions, clientFor, resolveDir, type NodeCommandOptions } from '../../node/command-options';
-import { renderStatus, status } from '../../node/status';
-import { printJson } from '../io';
+// Registration only: the work is loaded when the command runs (../actions/status.ts).
+import { addNodeOptions, type NodeCommandOptions } from '../../node/command-options';
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -23,12 +21,5 @@ Examples:
   $ sesamflow status --profile prod --diff       with unified diffs
   $ sesamflow status --json | jq '.files[] | select(.state != "in-sync")'`,
     )
-    .action(async (dir: string, options: NodeCommandOptions & { diff?: boolean }) => {
-      const folder = resolveDir(io, dir);
-      const client = clientFor(options, io);
-      const result = await status(client, folder, options.profile);
-      if (options.json) printJson(io, options.diff ? result : { ...result, files: result.files.map(({ patch: _, ...f }) => f), env: { path: result.env.path, state: result.env.state } });
-      else io.out(renderStatus(result, Boolean(options.diff)));
-      if (!result.inSync) throw problemsFound(`${dir} is NOT in sync with ${client.baseUrl}`);
-    });
+    .action(async (dir: string, options: NodeCommandOptions & { diff?: boolean }) => (await import('../actions/status')).statusCommand(io, dir, options));
 };

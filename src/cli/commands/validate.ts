@@ -1,8 +1,6 @@
 // `sesamflow validate [DIR]`: schema + semantic rules over a sesam-py project or connector folder.
-import path from 'node:path';
-import { formatProblem } from '../../validate/problem';
-import { validateFolder, rules } from '../../validate/index';
-import { colors, printJson } from '../io';
+// Registration only: the work is loaded when the command runs (../actions/validate.ts).
+import { RULE_NAMES } from '../../validate/rule-names';
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -27,7 +25,7 @@ $ENV(name), a -transform shim per datatype) and problems point at the template f
 Errors are what a Sesam node refuses or what cannot work; warnings are advice.
 
 Rules: schema, json-syntax, encoding, connector-manifest, connector-template,
-${rules.map((r) => r.name).join(', ')}
+${RULE_NAMES.join(', ')}
 (the dtl rule reports the finer names dtl-unknown-function, dtl-arity, ...).
 
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 errors found (or warnings with
@@ -40,20 +38,5 @@ Examples:
   $ sesamflow validate --json | jq length   machine-readable problems
   $ sesamflow validate --strict             fail on warnings too (CI)`,
     )
-    .action(async (dir: string, options: { json?: boolean; strict?: boolean }) => {
-      const folder = path.resolve(io.cwd, dir);
-      const { problems, checked } = await validateFolder(folder);
-      const errors = problems.filter((p) => p.severity === 'error').length;
-      const warnings = problems.length - errors;
-      const files = new Set(problems.map((p) => p.file)).size;
-      const c = colors(io);
-      if (options.json) printJson(io, problems);
-      else
-        for (const p of problems)
-          io.out(`${p.severity === 'error' ? c.red('error') : c.yellow('warning')} ${formatProblem(p)}\n`);
-      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-      const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${files} of ${plural(checked.length, 'file')} checked`;
-      io.err(`${errors > 0 ? c.red(summary) : warnings > 0 ? c.yellow(summary) : c.green(summary)} (${dir})\n`);
-      if (errors > 0 || (options.strict && warnings > 0)) process.exitCode = 1;
-    });
+    .action(async (dir: string, options: { json?: boolean; strict?: boolean }) => (await import('../actions/validate')).validateCommand(io, dir, options));
 };

@@ -1,7 +1,8 @@
 // Boolean logic, booleans and comparisons. `eq` coerces both sides to lists and compares them
 // exactly (null only equals null); `gt`/`gte`/`lt`/`lte` compare the first values.
-import { compareValues, firstValue, isNumeric, kindOf, toList, truthy, valuesEqual, type Value } from '../values';
-import type { ExprFactory } from './core';
+import { compareValues, firstValue, isNumeric, isPlainString, kindOf, toList, truthy, valuesEqual, type Value } from '../values';
+import { constantOf, type Args, type Expr, type ExprFactory } from './core';
+import { specialise } from './clone';
 import { fn1, fn2, optionalLead } from './helpers';
 
 /** DTL equality: list coercion, exact comparison; null equals only null. */
@@ -17,6 +18,19 @@ export function dtlEquals(a: Value, b: Value): boolean {
   if (la.length !== lb.length) return false;
   for (let i = 0; i < la.length; i++) if (!valuesEqual(la[i], lb[i])) return false;
   return true;
+}
+
+/**
+ * eq / neq. Against a literal boolean or plain string the comparison is plain identity (of the
+ * value, or of the only element of a one-element list): such a literal equals nothing else.
+ */
+function equality(a: Args, equal: boolean): Expr {
+  const k = constantOf(a.e(1))?.value;
+  if (typeof k === 'boolean' || (typeof k === 'string' && isPlainString(k))) {
+    const test = '(Array.isArray(v) ? v.length === 1 && v[0] === k : v === k)';
+    return specialise<Expr>(['x', 'k'], `(f) => { const v = x(f); return ${equal ? test : `!${test}`}; }`, [a.e(0), k]);
+  }
+  return equal ? fn2((x, y) => dtlEquals(x, y))(a) : fn2((x, y) => !dtlEquals(x, y))(a);
 }
 
 /** Ordering comparison of first values; false when either is null or the kinds are not comparable. */
@@ -69,8 +83,8 @@ export const booleanFunctions: Record<string, ExprFactory> = {
   all: allAny(true),
   any: allAny(false),
   'is-boolean': fn1((v) => typeof firstValue(v) === 'boolean'),
-  eq: fn2((x, y) => dtlEquals(x, y)),
-  neq: fn2((x, y) => !dtlEquals(x, y)),
+  eq: (a) => equality(a, true),
+  neq: (a) => equality(a, false),
   gt: fn2((x, y) => ordered(x, y, (c) => c > 0)),
   gte: fn2((x, y) => ordered(x, y, (c) => c >= 0)),
   lt: fn2((x, y) => ordered(x, y, (c) => c < 0)),

@@ -1,12 +1,17 @@
 // Conditionals as expressions: if, case, case-eq (THEN/ELSE are values; only the chosen branch runs).
 import { truthy, type Value } from '../values';
-import type { Expr, ExprFactory } from './core';
+import { constantExpr, constantOf, type Expr, type ExprFactory } from './core';
 import { specialise } from './clone';
 
 const ifExpr: ExprFactory = (a) => {
   const condition = a.e(0);
   const then = a.e(1);
-  const otherwise = a.raw.length > 2 ? a.e(2) : () => null;
+  const otherwise = a.raw.length > 2 ? a.e(2) : constantExpr(null);
+  const thenValue = constantOf(then);
+  const otherwiseValue = constantOf(otherwise);
+  if (thenValue && otherwiseValue)
+    // Both branches literals: chosen without a call.
+    return specialise<Expr>(['condition', 'a', 'b', 'truthy'], '(f) => (truthy(condition(f)) ? a : b)', [condition, thenValue.value, otherwiseValue.value, truthy]);
   return specialise<Expr>(
     ['condition', 'then', 'otherwise', 'truthy'],
     '(f) => (truthy(condition(f)) ? then(f) : otherwise(f))',

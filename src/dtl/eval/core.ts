@@ -48,14 +48,21 @@ export interface RunState {
 
 /** Variables of one rule invocation (`_S`, `_T`, `_P`, `_R`, `_`, hop aliases). */
 export class Frame {
-  constructor(
-    readonly S: Value,
-    readonly T: Dict,
-    readonly P: Dict | undefined,
-    readonly U: Value,
-    readonly H: Record<string, Value> | undefined,
-    readonly run: RunState,
-  ) {}
+  // Declared, then set once in the constructor (no field definitions first: a frame is made per entity).
+  declare readonly S: Value;
+  declare readonly T: Dict;
+  declare readonly P: Dict | undefined;
+  declare readonly U: Value;
+  declare readonly H: Record<string, Value> | undefined;
+  declare readonly run: RunState;
+  constructor(S: Value, T: Dict, P: Dict | undefined, U: Value, H: Record<string, Value> | undefined, run: RunState) {
+    (this as { S: Value }).S = S;
+    (this as { T: Dict }).T = T;
+    (this as { P: Dict | undefined }).P = P;
+    (this as { U: Value }).U = U;
+    (this as { H: Record<string, Value> | undefined }).H = H;
+    (this as { run: RunState }).run = run;
+  }
   /** The same frame with `_` bound to `v`. */
   withU(v: Value): Frame {
     return new Frame(this.S, this.T, this.P, v, this.H, this.run);
@@ -75,6 +82,19 @@ export class Frame {
 }
 
 export type Expr = (f: Frame) => Value;
+
+/** Expressions known at compile time (literals), with their values: functions fold them in. */
+const CONSTANTS = new WeakMap<Expr, { value: Value }>();
+
+/** An expression that always gives `value`, marked as such. */
+export function constantExpr(value: Value): Expr {
+  const e: Expr = () => value;
+  CONSTANTS.set(e, { value });
+  return e;
+}
+
+/** The value of a constant expression (`{ value }`), or undefined when it depends on the entity. */
+export const constantOf = (e: Expr): { value: Value } | undefined => CONSTANTS.get(e);
 
 export const CONTINUE = 0;
 export const FILTERED = 1;

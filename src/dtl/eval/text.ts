@@ -4,7 +4,7 @@ import { parseTransitDatetime, formatTransitDatetime } from '../datetime';
 import { splitNi } from '../namespaces';
 import { wildcardTest } from '../wildcard';
 import { NumberBox, SKIP, isDict, isInt, isPlainString, isPyNumber, kindOf, numberText, toList, vmap, type Dict, type Value } from '../values';
-import { DtlRuntimeError, type Expr, type ExprFactory } from './core';
+import { constantOf, DtlRuntimeError, type Expr, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { specialise } from './clone';
 
@@ -131,10 +131,16 @@ const concat: ExprFactory = (a) => {
   const xs = a.raw.map((_, i) => a.e(i));
   if (xs.length <= 16) {
     const names = xs.map((_, i) => `x${i}`);
+    // A literal argument is appended as it is (a plain string), or not at all (anything else).
+    const step = (x: Expr, n: string) => {
+      const k = constantOf(x);
+      if (!k) return `out = append(out, ${n}(f));`;
+      return typeof k.value === 'string' && isPlainString(k.value) ? `out += ${n}k;` : '';
+    };
     return specialise<Expr>(
-      [...names, 'append'],
-      `(f) => { let out = ''; ${names.map((n) => `out = append(out, ${n}(f));`).join(' ')} return out; }`,
-      [...xs, appendStrings],
+      [...names, ...names.map((n) => `${n}k`), 'append'],
+      `(f) => { let out = ''; ${xs.map((x, i) => step(x, names[i]!)).join(' ')} return out; }`,
+      [...xs, ...xs.map((x) => constantOf(x)?.value), appendStrings],
     );
   }
   return (f) => {

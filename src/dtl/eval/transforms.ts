@@ -92,30 +92,6 @@ const copy: TransformFactory = (a) => {
   const include = a.e(0);
   const exclude = a.raw.length > 1 ? a.e(1) : undefined;
   const copyAll = a.raw[0] === '*' && !exclude;
-  // Without namespaces, literal patterns are resolved once: plain names copy directly.
-  const incLiteral = literalPatterns(a, 0);
-  const excLiteral = exclude ? literalPatterns(a, 1) : [];
-  let fast: Transform | undefined;
-  if (!copyAll && incLiteral && excLiteral) {
-    const exc = matchers(excLiteral, NO_NI);
-    if (incLiteral.every((p) => !/[*?]/.test(p))) {
-      const copyNames = copierFor(incLiteral.filter((n) => !anyMatch(exc, n)));
-      // Own code per site (see eval/clone.ts), so the copier call stays monomorphic.
-      fast = specialise<Transform>(
-        ['copyNames'],
-        "(f) => { const S = f.S; if (typeof S === 'object' && S !== null && !Array.isArray(S)) copyNames(S, f.T); return 0; }",
-        [copyNames],
-      );
-    } else {
-      const inc = matchers(incLiteral, NO_NI);
-      fast = (f) => {
-        const S = f.S;
-        if (!isDict(S)) return CONTINUE;
-        for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) setOwn(f.T, k, S[k]);
-        return CONTINUE;
-      };
-    }
-  }
   const general: Transform = (f) => {
     const S = f.S;
     if (!isDict(S)) return CONTINUE;
@@ -123,15 +99,33 @@ const copy: TransformFactory = (a) => {
       for (const k in S) setOwn(f.T, k, S[k]);
       return CONTINUE;
     }
-    if (fast && !f.run.ns.enabled) return fast(f);
     const inc = matchers(patternsOf(include(f)), f.run.ns);
     const exc = exclude ? matchers(patternsOf(exclude(f)), f.run.ns) : [];
     for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) setOwn(f.T, k, S[k]);
     return CONTINUE;
   };
-  // Without namespaces a literal copy goes straight to its copier.
-  if (fast) return specialise<Transform>(['fast', 'general'], '(f) => (f.run.ns.enabled ? general(f) : fast(f))', [fast, general]);
-  return general;
+  // Without namespaces, literal patterns are resolved once: plain names copy directly.
+  const incLiteral = literalPatterns(a, 0);
+  const excLiteral = exclude ? literalPatterns(a, 1) : [];
+  if (copyAll || !incLiteral || !excLiteral) return general;
+  const exc = matchers(excLiteral, NO_NI);
+  if (incLiteral.every((p) => !/[*?]/.test(p))) {
+    const copyNames = copierFor(incLiteral.filter((n) => !anyMatch(exc, n)));
+    // Own code per site (see eval/clone.ts), so the copier call stays monomorphic.
+    return specialise<Transform>(
+      ['copyNames', 'general'],
+      "(f) => { if (f.run.ns.enabled) return general(f); const S = f.S; if (typeof S === 'object' && S !== null && !Array.isArray(S)) copyNames(S, f.T); return 0; }",
+      [copyNames, general],
+    );
+  }
+  const inc = matchers(incLiteral, NO_NI);
+  return (f) => {
+    if (f.run.ns.enabled) return general(f);
+    const S = f.S;
+    if (!isDict(S)) return CONTINUE;
+    for (const k in S) if (anyMatch(inc, k) && !anyMatch(exc, k)) setOwn(f.T, k, S[k]);
+    return CONTINUE;
+  };
 };
 
 const remove: TransformFactory = (a) => {

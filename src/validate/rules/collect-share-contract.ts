@@ -18,7 +18,12 @@ export const collectShareContract: ValidationRule = {
   check(project) {
     const problems: Problem[] = [];
     const pipes = pipeFiles(project);
-    const ids = new Set(pipes.map(entityId).filter((id): id is string => id !== undefined));
+    // Pipes by _id (the first of a repeated id, as a search from the start would find).
+    const byId = new Map<string, (typeof pipes)[number]>();
+    for (const p of pipes) {
+      const pid = entityId(p);
+      if (pid !== undefined && !byId.has(pid)) byId.set(pid, p);
+    }
     for (const file of pipes) {
       const pipe = file.entity;
       const id = entityId(file) ?? '';
@@ -45,8 +50,8 @@ export const collectShareContract: ValidationRule = {
       }
       // sesam validate: a *-collect pipe of a datatype that also has a *-share pipe needs transform-collect-rest.
       const collect = /^(.+)-collect$/.exec(id);
-      if (collect && ids.has(`${collect[1]}-share`)) {
-        const sharePipe = pipes.find((p) => entityId(p) === `${collect[1]}-share`);
+      if (collect && byId.has(`${collect[1]}-share`)) {
+        const sharePipe = byId.get(`${collect[1]}-share`);
         // Hopping into the share dataset by hand (to join $origin back) is the template's logic written out.
         const handWritten = datasetReads(pipe).some((read) => read.dataset === `${collect[1]}-share` && ['hops', 'apply-hops', 'lookup-entity'].includes(read.what));
         if (sharePipe && usesTemplate(sharePipe.entity, 'transform-share-rest') && !usesTemplate(pipe, 'transform-collect-rest') && !handWritten)

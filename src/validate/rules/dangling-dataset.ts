@@ -5,7 +5,7 @@ import type { JsonValue } from '../../sesam/project';
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
 import { didYouMean } from '../suggest';
-import { datasetIdOf, dtlTransforms, eachDtlCall, isObject, pipeFiles, problemAt, sources, templateTransforms, writtenDatasets, type Path } from '../walk';
+import { datasetIdOf, dtlTransforms, eachDtlCall, isObject, pipeFiles, problemAt, sources, templateTransforms, textOf, writtenDatasets, type Path } from '../walk';
 
 interface DatasetRead {
   dataset: string;
@@ -30,7 +30,10 @@ export function datasetReads(pipe: Parameters<typeof sources>[0]): DatasetRead[]
     if ((source.type === 'merge' || source.type === 'merge_datasets' || source.type === 'union_datasets') && Array.isArray(source.datasets))
       source.datasets.forEach((d, i) => typeof d === 'string' && reads.push({ dataset: datasetIdOf(d), path: [...path, 'datasets', i], what: `${source.type} source` }));
   }
-  for (const { value: transform, path } of dtlTransforms(pipe)) {
+  // The DTL is walked only when it can name a dataset (hops, apply-hops, lookup-entity).
+  const text = textOf(pipe);
+  const dtlReads = text.includes('hops"') || text.includes('"lookup-entity"');
+  for (const { value: transform, path } of dtlReads ? dtlTransforms(pipe) : []) {
     eachDtlCall(transform.rules ?? null, [...path, 'rules'], (call, callPath) => {
       if (call[0] === 'hops') call.slice(1).forEach((spec, i) => hopsSpecReads(spec, [...callPath, i + 1], reads, 'hops'));
       if (call[0] === 'apply-hops') call.slice(2).forEach((spec, i) => hopsSpecReads(spec, [...callPath, i + 2], reads, 'apply-hops'));

@@ -3,7 +3,7 @@
 // Connector folders are expanded before the rules run; their unsupported tags are reported there.
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
-import { eachString, problemAt } from '../walk';
+import { eachString, entityText, problemAt } from '../walk';
 
 export const leftoverPlaceholder: ValidationRule = {
   name: 'leftover-placeholder',
@@ -11,8 +11,9 @@ export const leftoverPlaceholder: ValidationRule = {
   check(project) {
     const problems: Problem[] = [];
     for (const file of project.files) {
-      if (file.source !== undefined) continue;
+      if (file.source !== undefined || !entityText(file).includes('{{@')) continue;
       eachString(file.entity, [], (s, path) => {
+        if (!s.includes('{{@')) return;
         const match = /\{\{@[\s\S]*?@\}\}/.exec(s);
         if (match) problems.push(problemAt(file, 'leftover-placeholder', 'error', path, `"${match[0]}" is a connector template placeholder that was never expanded; the node would use it as literal text`));
       });
