@@ -98,7 +98,11 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     }
   }
 
-  const basedOn: Rule = updateProperties.map((p) => {
+  // `$based_on` holds the values as collected (the connector contract: the share's optimistic
+  // lock compares it with the record it looks up). `collected` shapes them like the desired
+  // values (empty values as null) to tell whether anything changed.
+  rules['based-on'] = updateProperties.map((p) => d.add(p, embedded.some((c) => c.spec.property === p) ? d.S(nsProp(x, p)) : d.first(d.S(nsProp(x, p)))));
+  rules.collected = updateProperties.map((p) => {
     const child = embedded.find((c) => c.spec.property === p);
     if (child) {
       const cx = sideOf(child.child, into);
@@ -106,7 +110,11 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     }
     return d.add(p, basedOnValue(desired.nested.get(p), d.first(d.S(nsProp(x, p)))));
   });
-  rules['based-on'] = basedOn;
+  // A desired value that means what the record holds (an empty value is null, "" or spaces)
+  // takes the collected value itself: unchanged for the share, and for the lock below.
+  const asCollected: Transform[] = updateProperties.map((p) =>
+    d.add(p, d.ifElse(d.eq(d.T(p), d.T('_collected', p)), d.T('$based_on', p), d.T(p))),
+  );
 
   // Locks: a change to a locked record (or to a child of a locked record) is held back — the
   // entity stays in this dataset with the reason in `sesam_held_back`, and the share pipe skips it.
@@ -144,6 +152,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add('_id', d.concat(`${x.ns}:`, d.niId(d.first(d.T('_ids'))))),
         d.add(x.datatype.primaryKey, idIn(d.S('$ids'), x)),
         d.add('$based_on', d.apply('based-on', d.S())),
+        d.add('_collected', d.apply('collected', d.S())),
+        ...asCollected,
         d.add('$based_on_properties', d.list(...updateProperties)),
         ...desired.insertOnly.map((p) => d.remove(p)),
         ...ownLock,
