@@ -64,7 +64,14 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     const ruleName = `child-${cx.ns}`;
     rules[ruleName] = [
       ...childState.transforms,
-      ...(spec.alwaysWritten ? [d.ifThen(d.isNotEmpty(ownIds(cx)), d.add(cx.datatype.primaryKey, idIn(d.S('$ids'), cx)))] : []),
+      ...(spec.alwaysWritten
+        ? [
+            d.ifThen(d.isNotEmpty(ownIds(cx)), d.add(cx.datatype.primaryKey, idIn(d.S('$ids'), cx))),
+            // A child deleted from the parent stays deleted (deletes are never propagated): a
+            // child whose own id the parent no longer holds is left out, not named again.
+            d.discard(d.or(d.not(d.isNotEmpty(ownIds(cx))), d.in_(d.T(cx.datatype.primaryKey), d.pathOf(cx.datatype.primaryKey, d.P('_S', nsProp(x, spec.property)))))),
+          ]
+        : []),
       d.remove('_*'),
     ];
     const children = d.sorted(
