@@ -74,22 +74,14 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         : []),
       d.remove('_*'),
     ];
-    const children = d.sorted(
-      d.it(spec.sortBy),
-      d.distinct(
-        d.combine(
-          ...(['crm', 'erp'] as const).map((s) => {
-            const side = sideOf(child, s);
-            const parentRef = child.definition.mappings.find((m) => m.kind === 'reference' && m.concept === flow.concept);
-            const refPath = parentRef && parentRef.kind === 'reference' ? (s === 'crm' ? parentRef.crm : parentRef.erp) : side.datatype.parent!.key;
-            return d.applyHops(ruleName, {
-              datasets: [`${globalId(child.concept)} child`],
-              where: [d.eq(d.S('$ids'), d.alias('child', refProp(side, refPath)))],
-            });
-          }),
-        ),
-      ),
-    );
+    // The children of this record in the child concept's global, as either side names its parent.
+    const childHops = (['crm', 'erp'] as const).map((s) => {
+      const side = sideOf(child, s);
+      const parentRef = child.definition.mappings.find((m) => m.kind === 'reference' && m.concept === flow.concept);
+      const refPath = parentRef && parentRef.kind === 'reference' ? (s === 'crm' ? parentRef.crm : parentRef.erp) : side.datatype.parent!.key;
+      return { datasets: [`${globalId(child.concept)} child`], where: [d.eq(d.S('$ids'), d.alias('child', refProp(side, refPath)))] };
+    });
+    const children = d.sorted(d.it(spec.sortBy), d.distinct(d.combine(...childHops.map((h) => d.applyHops(ruleName, h)))));
     if (spec.alwaysWritten) {
       childTransforms.push(d.add(spec.property, children));
       updateProperties.push(spec.property);
@@ -100,7 +92,12 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
-      insertOnly.push(d.add(spec.property, children));
+      insertOnly.push(
+        d.add(spec.property, children),
+        // Created with all its children or not yet: a child held back (its reference not in the
+        // target yet) could not be added later to a record that is locked on creation.
+        d.discard(d.eq(d.count(d.T(spec.property)), d.count(d.distinct(d.combine(...childHops.map((h) => d.hops(h))))))),
+      );
       insertProperties.push(spec.property);
     }
   }
