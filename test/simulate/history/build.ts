@@ -527,7 +527,10 @@ export class Builder {
   private remove(cmd: Extract<Cmd, { t: 'delete' }>): boolean {
     const { side } = cmd;
     const m = this.model;
-    const candidates = m.entities.filter((e) => this.editable(e, side) === 'yes' && m.referrers(e).length === 0);
+    // Nothing alive names it; an order's lines that wait to reach this side would name it (L4).
+    const candidates = m.entities.filter(
+      (e) => this.editable(e, side) === 'yes' && m.referrers(e).length === 0 && m.lines(e).every((l) => !m.on(l, other(side)) || l.sides[side] !== undefined),
+    );
     if (candidates.length === 0) return false;
     const e = candidates[cmd.pick % candidates.length]!;
     const where = this.where(e, side);

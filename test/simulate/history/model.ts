@@ -12,12 +12,12 @@
 //   - a Confirmed PowerOffice order and its lines are not updated (held back) unless the change
 //     sets the order back to Draft;
 //   - order lines have no change time of their own: a line takes its order's change time when
-//     its own content changed.
+//     its own content changed; and a line's change does not make its order's own values newer.
 //
 // Change times are logical: records the user gives with an explicit timestamp (before the first
 // sync) keep that instant; every other user action and every write of a sync is later than
 // everything before it, like the logical clock of the simulator.
-import { ORDER_STATUS_TO_ERP, LOCKED_STATUS, SPECS, isEmpty, other, sameValue, type Kind, type KindSpec, type RefSpec, type Row, type Side } from './spec';
+import { LOCKED_STATUS, SPECS, isEmpty, other, sameValue, type Kind, type Row, type Side } from './spec';
 
 /** A PowerOffice value the system computes (not predicted: the check reads it). */
 export const COMPUTED = '\u0000computed';
@@ -32,15 +32,17 @@ export interface SideRec {
   values: Record<string, unknown>;
   /** References as entity keys (null = none), by reference name. */
   refs: Record<string, string | null>;
-  /** When the record last changed (lines: their order's time when their content last changed). */
+  /** When the record's own content last changed (lines: their order's time when it did). */
   mark: number;
+  /** The change time the system shows: an order's moves with its lines too (equals `mark` otherwise). */
+  raw: number;
   deleted: boolean;
   /** Created here by the user, or by the sync from the other side. */
   origin: 'user' | 'sync';
   /** Lines: content changed since the last sync looked. */
   dirty: boolean;
   /** The record as the last sync left it (what the sync knows of it once it is deleted). */
-  seen?: { values: Record<string, unknown>; refs: Record<string, string | null>; mark: number };
+  seen?: { values: Record<string, unknown>; refs: Record<string, string | null>; mark: number; raw: number };
 }
 
 export interface Entity {
@@ -86,8 +88,6 @@ export class Model {
   private readonly counters: Record<Kind, number> = { customer: 0, contact: 0, product: 0, order: 0, line: 0 };
   /** Orders whose PowerOffice record was Confirmed when the current sync started. */
   private lockedAtStart = new Set<string>();
-  /** Records a sync could not write (references unresolved, locked), by key and side, at the end of the last sync. */
-  held: string[] = [];
 
   snapshot(): Model {
     const m = new Model();
@@ -95,7 +95,6 @@ export class Model {
     m.clock = this.clock;
     m.syncs = this.syncs;
     Object.assign(m.counters, this.counters);
-    m.held = [...this.held];
     return m;
   }
 
@@ -177,7 +176,7 @@ export class Model {
 
   private addSide(e: Entity, side: Side, values: Record<string, unknown>, refs: Record<string, string | null>, at: number | undefined): void {
     const mark = e.kind === 'line' ? 0 : (at ?? this.now());
-    e.sides[side] = { values: clone(values), refs: { ...refs }, mark, deleted: false, origin: 'user', dirty: true };
+    e.sides[side] = { values: clone(values), refs: { ...refs }, mark, raw: mark, deleted: false, origin: 'user', dirty: true };
     e.touched[side] = true;
     if (e.kind === 'order' && side === 'crm' && values.status === 'cancelled') e.frozen = true;
     if (e.kind === 'line') this.touchOrder(e, side, at);
@@ -186,7 +185,8 @@ export class Model {
   private touchOrder(line: Entity, side: Side, at?: number): void {
     const order = this.get(line.parent!);
     const rec = order.sides[side]!;
-    rec.mark = at ?? this.now();
+    // A line changes its order's change time, not the order's own values.
+    rec.raw = at ?? this.now();
     order.touched[side] = true;
   }
 
@@ -195,7 +195,8 @@ export class Model {
     const rec = e.sides[side]!;
     let changed = false;
     for (const [path, v] of Object.entries(values)) {
-      if (!sameValue(rec.values[path], v) || typeof rec.values[path] !== typeof v) changed = true;
+      // As the sync compares records: a missing value reads as null, "" and spaces are values.
+      if (JSON.stringify(rec.values[path] ?? null) !== JSON.stringify(v ?? null)) changed = true;
       if (v === undefined) delete rec.values[path];
       else rec.values[path] = v;
     }
@@ -207,7 +208,7 @@ export class Model {
     if (e.kind === 'line') {
       if (changed) rec.dirty = true;
       this.touchOrder(e, side);
-    } else rec.mark = this.now();
+    } else rec.mark = rec.raw = this.now();
     if (e.kind === 'order' && side === 'crm' && rec.values.status === 'cancelled') e.frozen = true;
   }
 
@@ -232,6 +233,7 @@ export class Model {
     rec.values = rec.seen.values;
     rec.refs = rec.seen.refs;
     rec.mark = rec.seen.mark;
+    rec.raw = rec.seen.raw;
     rec.dirty = false;
     rec.deleted = true;
   }
@@ -246,7 +248,7 @@ export class Model {
       for (const side of ['crm', 'po'] as const) {
         const rec = e.sides[side];
         const order = this.get(e.parent!).sides[side];
-        if (rec && !rec.deleted && rec.dirty && order) rec.mark = order.mark;
+        if (rec && !rec.deleted && rec.dirty && order) rec.mark = rec.raw = order.raw;
         if (rec) rec.dirty = false;
       }
     }
@@ -258,23 +260,11 @@ export class Model {
       if (!changed) break;
       if (++rounds > 12) throw new Error('model: the sync does not settle (a rule that flip-flops)');
     }
-    this.held = this.entities.flatMap((e) => this.heldSides(e).map((s) => `${e.key} → ${s}`));
     for (const e of this.entities) {
       e.touched = { crm: false, po: false };
       e.pendingTwin = false;
-      for (const rec of Object.values(e.sides)) if (!rec.deleted) rec.seen = { values: clone(rec.values), refs: { ...rec.refs }, mark: rec.mark };
+      for (const rec of Object.values(e.sides)) if (!rec.deleted) rec.seen = { values: clone(rec.values), refs: { ...rec.refs }, mark: rec.mark, raw: rec.raw };
     }
-  }
-
-  /** Sides the record should reach but cannot (yet): unresolved references, locks. */
-  private heldSides(e: Entity): Side[] {
-    const out: Side[] = [];
-    for (const t of ['crm', 'po'] as const) {
-      const s = other(t);
-      if (!this.on(e, s) || e.sides[t]) continue;
-      if (this.insertBlocked(e, s, t) && !(e.kind === 'order' && s === 'crm' && e.sides.crm!.values.status === 'cancelled')) out.push(t);
-    }
-    return out;
   }
 
   private step(e: Entity): boolean {
@@ -347,9 +337,10 @@ export class Model {
     if (e.kind === 'line' && t === 'po') this.productDefaults(e, values);
     const refs: Record<string, string | null> = {};
     for (const ref of spec.refs) refs[ref.name] = src.refs[ref.name] ?? null;
-    const mark = this.now();
-    e.sides[t] = { values, refs, mark, deleted: false, origin: 'sync', dirty: false };
-    if (e.kind === 'line' && touchParent) this.get(e.parent!).sides[t]!.mark = mark;
+    const order = e.kind === 'line' ? this.get(e.parent!).sides[t]! : undefined;
+    const mark = touchParent || !order ? this.now() : order.raw;
+    e.sides[t] = { values, refs, mark, raw: mark, deleted: false, origin: 'sync', dirty: false };
+    if (order && touchParent) order.raw = mark;
   }
 
   /** PowerOffice fills a new line's text and prices from its product when they are not sent. */
@@ -415,29 +406,22 @@ export class Model {
       }
       // A reference the other side has but this side cannot translate holds this side's record back.
       if (pr !== null && !this.on(this.get(pr), 'crm')) crmBlocked = true;
-      if (cr !== null && ref.mode === 'both' && !this.on(this.get(cr), 'po')) poBlocked = true;
+      if (cr !== null && !this.on(this.get(cr), 'po')) poBlocked = true;
     }
     if (e.kind === 'line' && !this.on(this.get(e.parent!), 'crm')) crmBlocked = true;
-    let changed = false;
-    if (!crmBlocked && (Object.keys(toC).length > 0 || Object.keys(refC).length > 0)) {
-      Object.assign(c.values, toC);
-      Object.assign(c.refs, refC);
-      c.mark = this.now();
-      if (e.kind === 'line') this.get(e.parent!).sides.crm!.mark = c.mark;
-      changed = true;
-    }
-    if (!poBlocked && (Object.keys(toP).length > 0 || Object.keys(refP).length > 0)) {
-      Object.assign(p.values, toP);
-      Object.assign(p.refs, refP);
-      p.mark = this.now();
-      if (e.kind === 'line') this.get(e.parent!).sides.po!.mark = p.mark;
-      changed = true;
-    }
-    return changed;
+    const c1 = !crmBlocked && this.write(e, 'crm', toC, refC);
+    const p1 = !poBlocked && this.write(e, 'po', toP, refP);
+    return c1 || p1;
+  }
+
+  /** A write of the sync to one side (a line's write is its order's change). */
+  private write(e: Entity, side: Side, values: Record<string, unknown>, refs: Record<string, string | null>): boolean {
+    if (Object.keys(values).length === 0 && Object.keys(refs).length === 0) return false;
+    const rec = e.sides[side]!;
+    Object.assign(rec.values, values);
+    Object.assign(rec.refs, refs);
+    rec.mark = rec.raw = this.now();
+    if (e.kind === 'line') this.get(e.parent!).sides[side]!.raw = rec.mark;
+    return true;
   }
 }
-
-/** The PowerOffice value of a CRM order status (undefined: not sent). */
-export const poStatus = (crm: unknown): unknown => (typeof crm === 'string' && Object.hasOwn(ORDER_STATUS_TO_ERP, crm) ? ORDER_STATUS_TO_ERP[crm as keyof typeof ORDER_STATUS_TO_ERP] : undefined);
-
-export type { KindSpec, RefSpec };
