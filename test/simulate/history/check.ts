@@ -123,13 +123,13 @@ export class Checker {
     for (const e of model.entities) {
       const a = actual.get(e.key);
       if (!a) continue;
-      for (const side of SIDES) if (a[side]) this.compare(model, e, side, a[side]!, a.po, a[other(side)], out);
+      for (const side of SIDES) if (a[side]) this.compare(e, side, a[side]!, a.po, a[other(side)], out);
     }
     for (const kind of KINDS) for (const side of SIDES) this.store(model, kind, side, out);
     return out;
   }
 
-  private compare(model: Model, e: Entity, side: Side, rec: JsonRecord, po: JsonRecord | undefined, counterpart: JsonRecord | undefined, out: Violation[]): void {
+  private compare(e: Entity, side: Side, rec: JsonRecord, po: JsonRecord | undefined, counterpart: JsonRecord | undefined, out: Violation[]): void {
     const spec = SPECS[e.kind];
     const m = e.sides[side]!;
     const where = this.locator(e, side);
@@ -178,7 +178,6 @@ export class Checker {
       if (carries ? expected !== undefined && !sameId(found, expected) : !isEmpty(found))
         mismatch(keyProp, expected, found, carries ? 'external key of a record the sync created' : 'no external key in a record the user created');
     }
-    void model;
   }
 
   /** Per store: no records beyond the model's, no shared merge or external keys, references resolve. */

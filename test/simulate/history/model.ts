@@ -39,7 +39,7 @@ export interface SideRec {
   deleted: boolean;
   /** Created here by the user, or by the sync from the other side. */
   origin: 'user' | 'sync';
-  /** Lines: content changed since the last sync looked. */
+  /** Lines and orders: own content changed since the last sync looked. */
   dirty: boolean;
   /** The record as the last sync left it (what the sync knows of it once it is deleted). */
   seen?: { values: Record<string, unknown>; refs: Record<string, string | null>; mark: number; raw: number };
@@ -208,7 +208,13 @@ export class Model {
     if (e.kind === 'line') {
       if (changed) rec.dirty = true;
       this.touchOrder(e, side);
-    } else rec.mark = rec.raw = this.now();
+    } else {
+      rec.raw = this.now();
+      // An order's own change time moves only when its own content changed (it has lines), to
+      // the change time the system shows when the sync reads it.
+      if (e.kind !== 'order') rec.mark = rec.raw;
+      else if (changed) rec.dirty = true;
+    }
     if (e.kind === 'order' && side === 'crm' && rec.values.status === 'cancelled') e.frozen = true;
   }
 
@@ -243,7 +249,14 @@ export class Model {
   /** What one `sync` step does, to its fixpoint. */
   sync(): void {
     this.syncs++;
-    // The sync reads every change first: an edited line takes its order's change time.
+    // The sync reads every change first: an order whose own content changed takes the change
+    // time the system shows for it, and so does an edited line.
+    for (const e of this.of('order')) {
+      for (const rec of Object.values(e.sides)) {
+        if (!rec.deleted && rec.dirty) rec.mark = rec.raw;
+        rec.dirty = false;
+      }
+    }
     for (const e of this.of('line')) {
       for (const side of ['crm', 'po'] as const) {
         const rec = e.sides[side];
