@@ -16,9 +16,9 @@ import { type HistoryContext, historyContext, runBatch, runHistory } from './his
 import { scenarioYaml } from './yaml';
 
 const FIXED_SEED = 20260301;
-const FIXED_RUNS = 40;
+const FIXED_RUNS = 80;
 const RANDOM_SEEDS = 2;
-const RANDOM_RUNS = 8;
+const RANDOM_RUNS = 10;
 
 describe('random histories', () => {
   let ctx: HistoryContext;
