@@ -13,6 +13,7 @@ import { runScenario } from '../../../src/simulate/scenario/run';
 import { Ref, buildHistory, type Cmd } from './build';
 import { historyArbitrary } from './commands';
 import { type HistoryContext, historyContext, runBatch, runHistory } from './history';
+import { USAGE, histories } from './main';
 import { scenarioYaml } from './yaml';
 
 const FIXED_SEED = 20260301;
@@ -83,5 +84,33 @@ describe('random histories', () => {
     const outcome = runHistory(cmds, ctx);
     expect(outcome.ok ? 'passed' : outcome.message).toBe('passed');
     expect(outcome.stats).toMatchObject({ applied: 8, syncs: 4, faults: 1 });
+  });
+
+  describe('npm run histories', () => {
+    const run = async (...argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await histories(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+      return { code, out, err };
+    };
+
+    it('runs a batch and says how many ran, how long, what they did and what was found (exit 0)', async () => {
+      const r = await run('--runs', '3', '--seed', '5');
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toMatch(/^histories: 3 run under seed 5 \(length 30\) in \d+\.\d s/);
+      expect(r.out).toMatch(/passing histories did: \d+ commands .* syncs .* system writes, \d+ injected faults/);
+      expect(r.out).toContain('found nothing: every history kept every invariant');
+    });
+
+    it.each([
+      [['--runs', '0'], '--runs must be a whole number >= 1, got "0"'],
+      [['--seed', 'x'], '--seed must be a whole number >= -2147483648, got "x"'],
+      [['--length=-1'], '--length must be a whole number >= 0, got "-1"'],
+      [['--bogus'], "Unknown option '--bogus'"],
+      [['extra'], "Unexpected argument 'extra'. This command does not take positional arguments"],
+    ])('bad arguments %j: the message and the usage, exit 2', async (argv, message) => {
+      const r = await run(...argv);
+      expect(r).toEqual({ code: 2, out: '', err: `histories: ${message}\n${USAGE}\n` });
+    });
   });
 });
