@@ -39,8 +39,6 @@ export interface SideRec {
   deleted: boolean;
   /** Created here by the user, or by the sync from the other side. */
   origin: 'user' | 'sync';
-  /** Lines and orders: own content changed since the last sync looked. */
-  dirty: boolean;
   /** The record as the last sync left it (what the sync knows of it once it is deleted). */
   seen?: { values: Record<string, unknown>; refs: Record<string, string | null>; mark: number; raw: number };
 }
@@ -80,6 +78,14 @@ export function toCrm(row: Row, v: unknown): unknown {
 }
 
 const first = (...vs: unknown[]): unknown => vs.find((v) => !isEmpty(v));
+
+/** As the sync compares a record with the version it read last: a missing value reads as null. */
+function contentChanged(rec: SideRec): boolean {
+  if (!rec.seen) return true;
+  const same = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
+  return !same(rec.values, rec.seen.values) || !same(rec.refs, rec.seen.refs);
+}
 
 export class Model {
   entities: Entity[] = [];
@@ -176,7 +182,7 @@ export class Model {
 
   private addSide(e: Entity, side: Side, values: Record<string, unknown>, refs: Record<string, string | null>, at: number | undefined): void {
     const mark = e.kind === 'line' ? 0 : (at ?? this.now());
-    e.sides[side] = { values: clone(values), refs: { ...refs }, mark, raw: mark, deleted: false, origin: 'user', dirty: true };
+    e.sides[side] = { values: clone(values), refs: { ...refs }, mark, raw: mark, deleted: false, origin: 'user' };
     e.touched[side] = true;
     if (e.kind === 'order' && side === 'crm' && values.status === 'cancelled') e.frozen = true;
     if (e.kind === 'line') this.touchOrder(e, side, at);
@@ -193,27 +199,17 @@ export class Model {
   /** A user edit of mapped rows (by this side's path) and references on one side. */
   edit(e: Entity, side: Side, values: Record<string, unknown>, refs: Record<string, string | null> = {}): void {
     const rec = e.sides[side]!;
-    let changed = false;
     for (const [path, v] of Object.entries(values)) {
-      // As the sync compares records: a missing value reads as null, "" and spaces are values.
-      if (JSON.stringify(rec.values[path] ?? null) !== JSON.stringify(v ?? null)) changed = true;
       if (v === undefined) delete rec.values[path];
       else rec.values[path] = v;
     }
-    for (const [name, v] of Object.entries(refs)) {
-      if (rec.refs[name] !== v) changed = true;
-      rec.refs[name] = v;
-    }
+    Object.assign(rec.refs, refs);
     e.touched[side] = true;
-    if (e.kind === 'line') {
-      if (changed) rec.dirty = true;
-      this.touchOrder(e, side);
-    } else {
+    if (e.kind === 'line') this.touchOrder(e, side);
+    else {
       rec.raw = this.now();
-      // An order's own change time moves only when its own content changed (it has lines), to
-      // the change time the system shows when the sync reads it.
+      // An order's own change time moves only when the sync reads a change of its own content.
       if (e.kind !== 'order') rec.mark = rec.raw;
-      else if (changed) rec.dirty = true;
     }
     if (e.kind === 'order' && side === 'crm' && rec.values.status === 'cancelled') e.frozen = true;
   }
@@ -240,7 +236,6 @@ export class Model {
     rec.refs = rec.seen.refs;
     rec.mark = rec.seen.mark;
     rec.raw = rec.seen.raw;
-    rec.dirty = false;
     rec.deleted = true;
   }
 
@@ -249,20 +244,14 @@ export class Model {
   /** What one `sync` step does, to its fixpoint. */
   sync(): void {
     this.syncs++;
-    // The sync reads every change first: an order whose own content changed takes the change
-    // time the system shows for it, and so does an edited line.
-    for (const e of this.of('order')) {
-      for (const rec of Object.values(e.sides)) {
-        if (!rec.deleted && rec.dirty) rec.mark = rec.raw;
-        rec.dirty = false;
-      }
-    }
+    // The sync reads every change first: an order whose own content differs from what it read
+    // last time takes the change time the system shows for it; a line, its order's.
+    for (const e of this.of('order')) for (const rec of Object.values(e.sides)) if (!rec.deleted && contentChanged(rec)) rec.mark = rec.raw;
     for (const e of this.of('line')) {
       for (const side of ['crm', 'po'] as const) {
         const rec = e.sides[side];
         const order = this.get(e.parent!).sides[side];
-        if (rec && !rec.deleted && rec.dirty && order) rec.mark = rec.raw = order.raw;
-        if (rec) rec.dirty = false;
+        if (rec && !rec.deleted && order && contentChanged(rec)) rec.mark = rec.raw = order.raw;
       }
     }
     this.lockedAtStart = new Set(this.of('order').filter((o) => this.poLocked(o)).map((o) => o.key));
@@ -284,12 +273,14 @@ export class Model {
     const c = e.sides.crm;
     const p = e.sides.po;
     if (c && p) return this.update(e, c, p);
+    // A record the sync read and could not send yet still goes once it can, even if it was
+    // deleted since: deletes are never read (see `forget`).
     const s: Side | undefined = c ? 'crm' : p ? 'po' : undefined;
-    if (!s || e.sides[s]!.deleted) return false;
+    if (!s) return false;
     const t = other(s);
     if (this.insertBlocked(e, s, t)) return false;
     this.insert(e, s, t);
-    if (e.kind === 'order') for (const l of this.lines(e)) if (this.on(l, s) && !l.sides[t] && !this.insertBlocked(l, s, t)) this.insert(l, s, t, false);
+    if (e.kind === 'order') for (const l of this.lines(e)) if (l.sides[s] && !l.sides[t] && !this.insertBlocked(l, s, t)) this.insert(l, s, t, false);
     return true;
   }
 
@@ -352,7 +343,7 @@ export class Model {
     for (const ref of spec.refs) refs[ref.name] = src.refs[ref.name] ?? null;
     const order = e.kind === 'line' ? this.get(e.parent!).sides[t]! : undefined;
     const mark = touchParent || !order ? this.now() : order.raw;
-    e.sides[t] = { values, refs, mark, raw: mark, deleted: false, origin: 'sync', dirty: false };
+    e.sides[t] = { values, refs, mark, raw: mark, deleted: false, origin: 'sync' };
     if (order && touchParent) order.raw = mark;
   }
 
