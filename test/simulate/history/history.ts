@@ -176,6 +176,8 @@ export interface BatchOptions {
   /** History length (commands after the first creations). */
   length?: number;
   path?: string;
+  /** Stop after this long, shrinking included (a failure found by then is reported as far as it shrank). */
+  timeLimitMs?: number;
   onRun?: (outcome: HistoryOutcome) => void;
 }
 
@@ -183,6 +185,8 @@ export interface BatchReport {
   seed: number;
   runs: number;
   ms: number;
+  /** Stopped by the time limit. */
+  interrupted: boolean;
   totals: HistoryStats;
   failure?: { message: string; yaml: string; path?: string; shrinks: number };
 }
@@ -201,8 +205,13 @@ export function runBatch(ctx: HistoryContext, options: BatchOptions): BatchRepor
     options.onRun?.(outcome);
     return outcome.ok;
   });
-  const details = fc.check(property, { seed: options.seed, numRuns: options.runs, ...(options.path ? { path: options.path } : {}) });
-  const report: BatchReport = { seed: options.seed, runs: details.numRuns, ms: performance.now() - start, totals };
+  const details = fc.check(property, {
+    seed: options.seed,
+    numRuns: options.runs,
+    ...(options.path ? { path: options.path } : {}),
+    ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
+  });
+  const report: BatchReport = { seed: options.seed, runs: details.numRuns, ms: performance.now() - start, interrupted: details.interrupted, totals };
   if (details.failed && details.counterexample) {
     const outcome = runHistory(details.counterexample[0], ctx, `random history (seed ${options.seed}, path ${details.counterexamplePath ?? '?'})`);
     const message = outcome.ok ? `the property failed (${String(details.errorInstance)})` : outcome.message;
