@@ -17,7 +17,8 @@
 //      sides): they unlink, and each side gets a copy of the other;
 //   L4 naming a record deleted on the other side (a line into an order PowerOffice deleted):
 //      deletes are never read, so the sync writes to the gone record and is refused;
-//   L5 an address without zip code or city: PowerOffice refuses it, the sync sends it anyway.
+//   L5 a record without a value the target requires (an address without zip code or city, a
+//      product without name): the target refuses it, and the sync sends it anyway.
 // And what the APIs would refuse from a user anyway: person customers with contact persons, a
 // contact person of another customer on an order, changes to a Confirmed PowerOffice order
 // other than setting it back to Draft, duplicate skus, a line without quantity; explicit change
@@ -397,7 +398,10 @@ export class Builder {
       if (how === 'statusOnly' && p !== 'SalesOrderStatus') continue;
       let values = [...row.values[side](e.n)];
       // An emptied value would be filled from a record that is gone, or would leave a record the target refuses.
-      const mayEmpty = !counterpartGone && (!row.required || !isEmpty(e.sides[other(side)]?.values[path(row, other(side))]));
+      // L5: a value the other side requires is emptied only on records a sync has linked, whose
+      // other side holds a value (no insert will ever need it).
+      const there = e.sides[other(side)];
+      const mayEmpty = !counterpartGone && (!row.required || (there?.seen !== undefined && e.sides[side]!.seen !== undefined && !isEmpty(there.values[path(row, other(side))])));
       if (mayEmpty) values.push(...row.empties[side]);
       // L3: records the user created on both sides link by their merge criteria only: those stay.
       if (row.mergeKey && e.sides.crm?.origin === 'user' && e.sides.po?.origin === 'user') continue;

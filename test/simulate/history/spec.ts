@@ -138,8 +138,9 @@ export const CONTACT: KindSpec = {
   refs: [{ name: 'customer', crm: 'customer_id', po: 'ContactId', target: 'customer', mode: 'insertOnlyPo', required: true }],
   slots: 3,
   rows: [
-    text('first_name', 'FirstName', (i) => [`Kari${i}`, `Kari${i}-Anne`], { required: true, empties: { crm: TEXT_ONLY, po: EMPTY_STR } }),
-    text('last_name', 'LastName', (i) => [`Berg${i}`, `Dal${i}`], { required: true, empties: { crm: TEXT_ONLY, po: EMPTY_STR } }),
+    // Strings in both write models (null refused), required on insert on both sides.
+    text('first_name', 'FirstName', (i) => [`Kari${i}`, `Kari${i}-Anne`], { required: true, empties: { crm: TEXT_ONLY, po: TEXT_ONLY } }),
+    text('last_name', 'LastName', (i) => [`Berg${i}`, `Dal${i}`], { required: true, empties: { crm: TEXT_ONLY, po: TEXT_ONLY } }),
     text('email', 'EmailAddress', (i) => [`kontakt${i}@kunde.no`, `Kontakt${i}@KUNDE.no`, `k${i}@firma.no`], { mergeKey: 'lower' }),
     text('phone', 'PhoneNumber', (i) => [`+47 400 00 00${i}`, `+47 401 00 00${i}`]),
     text('job_title', 'Title', () => ['CEO', 'Innkjøper']),
@@ -161,7 +162,7 @@ export const PRODUCT: KindSpec = {
   rows: [
     // Unique on both sides: emptied only to null where the schema allows it (two "" would collide).
     text('sku', 'Code', (i) => [`SKU-${i}`, ` SKU-${i} `, `SKU-${i}B`], { required: true, mergeKey: 'trim', empties: { crm: [], po: [null] } }),
-    text('name', 'Name', (i) => [`Vare ${i}`, `Vare ${i} (ny)`], { required: true, empties: { crm: TEXT_ONLY, po: EMPTY_STR } }),
+    text('name', 'Name', (i) => [`Vare ${i}`, `Vare ${i} (ny)`], { required: true, empties: { crm: TEXT_ONLY, po: TEXT_ONLY } }),
     text('description', 'Description', () => ['Kaffe 500 g', 'Te 100 g']),
     {
       crm: 'type',
