@@ -177,7 +177,16 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
         // Held back until the referenced record exists in the target; a reference the target
         // requires (declared, or required by its write schema) holds the record back even when empty.
         const required = m.requiredBy.includes(into) || requiredOnWrite(x).includes(path);
-        transforms.push(traced(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))), origin));
+        if (options.embedded) {
+          // A child written inside its parent keeps its current reference meanwhile (leaving it
+          // out would remove it from the parent).
+          transforms.push(traced(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))), origin));
+        } else {
+          // The whole record waits, even when the target holds another value: sending the other
+          // changes without this one would make the target the latest side, and undo the change.
+          const resolves = d.or(d.isNull(d.first(yRef)), d.isNotNull(fromY));
+          transforms.push(traced(d.discard(required ? d.and(resolves, d.isNotNull(targetRef(path))) : resolves), origin));
+        }
         break;
       }
       case 'external-key': {

@@ -5,7 +5,7 @@ import type { EmulatorDefinition } from '../model/emulator';
 import type { SystemDefinition } from '../model/system';
 import { type ConfigFile, type JsonObject, type SesamProject, configPathFor } from '../sesam/project';
 import { envProfiles, nodeMetadata } from './metadata';
-import { type DefinitionProblem, type FlowModel, type IntegrationModel, buildModel } from './model';
+import { type DefinitionProblem, type FlowModel, type IntegrationModel, buildModel, sideOf } from './model';
 import { allPipe } from './pipes/all';
 import { collectPipe } from './pipes/collect';
 import { enrichPipe } from './pipes/enrich';
@@ -53,7 +53,8 @@ function flowPipes(model: IntegrationModel, flow: FlowModel): JsonObject[] {
     } else {
       pipes.push(allPipe(side));
     }
-    pipes.push(collectPipe(side, { hasShare: writable, lookup: side.datatype.lookupOnCollect === true }));
+    const children = flow.children.map((c) => sideOf(c, side.side).datatype.parent!.property);
+    pipes.push(collectPipe(side, { hasShare: writable, lookup: side.datatype.lookupOnCollect === true, children }));
     pipes.push(enrichPipe(model, flow, side));
     if (writable) {
       const { pipe, writes, origins, holds } = transformPipe(model, flow, side.side);

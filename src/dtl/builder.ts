@@ -80,6 +80,7 @@ export const in_ = (values: Expr, items: Expr): Call => call('in', values, items
 export const isNull = (value: Expr): Call => call('is-null', value);
 export const isNotNull = (value: Expr): Call => call('is-not-null', value);
 export const isNotEmpty = (value: Expr): Call => call('is-not-empty', value);
+export const count = (values: Expr): Call => call('count', values);
 /** First non-null of the given values (`["coalesce", ["list", ...]]`, the documented form). */
 export const coalesce = (...values: Expr[]): Call => call('coalesce', list(...values));
 export const first = (values: Expr): Call => call('first', values);

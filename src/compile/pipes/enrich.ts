@@ -3,6 +3,7 @@
 import * as d from '../../dtl/builder';
 import type { Expr, Transform } from '../../dtl/builder';
 import type { JsonObject } from '../../sesam/project';
+import { nonEmpty } from '../desired';
 import { type FlowModel, type IntegrationModel, type SideModel, pathOn } from '../model';
 import { keyProp, lastModifiedProp, nsProp, originProp, pipeId, refProp } from '../names';
 import { criterionOrigin, mappingOrigin, traced } from '../provenance';
@@ -16,13 +17,14 @@ export function enrichPipe(model: IntegrationModel, flow: FlowModel, side: SideM
   if (side.datatype.parent) rules.push(d.add(nsProp(side, side.datatype.parent.key), d.S(side.datatype.parent.key)));
   rules.push(d.add(lastModifiedProp(side), d.S('$last-modified')), d.add(originProp(side), d.S('$origin')));
 
-  // Merge keys; a fallback key exists only when the keys before it are empty ("else").
+  // Merge keys, an empty value (null, "" or spaces) being no key; a fallback key exists only when
+  // the keys before it are empty ("else").
   const earlier: Expr[] = [];
   for (const c of flow.definition.mergeCriteria) {
     const raw = d.S(pathOn(c, side.side));
-    const key = c.normalise === 'lower' ? d.lower(d.strip(raw)) : d.strip(raw);
+    const key = nonEmpty(c.normalise === 'lower' ? d.lower(d.strip(raw)) : d.strip(raw));
     rules.push(traced(d.add(keyProp(side, pathOn(c, side.side)), c.fallback && earlier.length ? d.ifElse(d.and(...earlier.map(d.isNull)), key, null) : key), criterionOrigin(flow, c)));
-    earlier.push(raw);
+    earlier.push(key);
   }
 
   for (const m of flow.definition.mappings) {

@@ -39,7 +39,8 @@ export function splitPipe(child: SideModel, parent: SideModel): JsonObject {
               d.ifElse(
                 d.and(d.isNotNull(d.T('_previous')), ...[...content, p.key].map((name) => d.eq(d.T(name), d.T('_previous', name)))),
                 d.T('_previous', '$last-modified'),
-                d.P('_S', '$last-modified'),
+                // The parent's change time as the system gives it (a child's change moves it).
+                parent.datatype.updatedAt ? d.datetime(d.P('_S', parent.datatype.updatedAt)) : d.P('_S', '$last-modified'),
               ),
             ),
             d.remove('_previous'),

@@ -68,25 +68,24 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     const ruleName = `child-${cx.ns}`;
     rules[ruleName] = [
       ...childState.transforms,
-      ...(spec.alwaysWritten ? [d.ifThen(d.isNotEmpty(ownIds(cx)), d.add(cx.datatype.primaryKey, idIn(d.S('$ids'), cx)))] : []),
+      ...(spec.alwaysWritten
+        ? [
+            d.ifThen(d.isNotEmpty(ownIds(cx)), d.add(cx.datatype.primaryKey, idIn(d.S('$ids'), cx))),
+            // A child deleted from the parent stays deleted (deletes are never propagated): a
+            // child whose own id the parent no longer holds is left out, not named again.
+            d.discard(d.or(d.not(d.isNotEmpty(ownIds(cx))), d.in_(d.T(cx.datatype.primaryKey), d.pathOf(cx.datatype.primaryKey, d.P('_S', nsProp(x, spec.property)))))),
+          ]
+        : []),
       d.remove('_*'),
     ];
-    const children = d.sorted(
-      d.it(spec.sortBy),
-      d.distinct(
-        d.combine(
-          ...(['crm', 'erp'] as const).map((s) => {
-            const side = sideOf(child, s);
-            const parentRef = child.definition.mappings.find((m) => m.kind === 'reference' && m.concept === flow.concept);
-            const refPath = parentRef && parentRef.kind === 'reference' ? (s === 'crm' ? parentRef.crm : parentRef.erp) : side.datatype.parent!.key;
-            return d.applyHops(ruleName, {
-              datasets: [`${globalId(child.concept)} child`],
-              where: [d.eq(d.S('$ids'), d.alias('child', refProp(side, refPath)))],
-            });
-          }),
-        ),
-      ),
-    );
+    // The children of this record in the child concept's global, as either side names its parent.
+    const childHops = (['crm', 'erp'] as const).map((s) => {
+      const side = sideOf(child, s);
+      const parentRef = child.definition.mappings.find((m) => m.kind === 'reference' && m.concept === flow.concept);
+      const refPath = parentRef && parentRef.kind === 'reference' ? (s === 'crm' ? parentRef.crm : parentRef.erp) : side.datatype.parent!.key;
+      return { datasets: [`${globalId(child.concept)} child`], where: [d.eq(d.S('$ids'), d.alias('child', refProp(side, refPath)))] };
+    });
+    const children = d.sorted(d.it(spec.sortBy), d.distinct(d.combine(...childHops.map((h) => d.applyHops(ruleName, h)))));
     if (spec.alwaysWritten) {
       childTransforms.push(traced(d.add(spec.property, children), childOrigin(child)));
       updateProperties.push(spec.property);
@@ -97,12 +96,21 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
-      insertOnly.push(traced(d.add(spec.property, children), childOrigin(child)));
+      insertOnly.push(
+        traced(d.add(spec.property, children), childOrigin(child)),
+        // Created with all its children or not yet: a child held back (its reference not in the
+        // target yet) could not be added later to a record that is locked on creation.
+        d.discard(d.eq(d.count(d.T(spec.property)), d.count(d.distinct(d.combine(...childHops.map((h) => d.hops(h))))))),
+      );
       insertProperties.push(spec.property);
     }
   }
 
-  const basedOn: Rule = updateProperties.map((p) => {
+  // `$based_on` holds the values as collected (the connector contract: the share's optimistic
+  // lock compares it with the record it looks up). `collected` shapes them like the desired
+  // values (empty values as null) to tell whether anything changed.
+  rules['based-on'] = updateProperties.map((p) => d.add(p, embedded.some((c) => c.spec.property === p) ? d.S(nsProp(x, p)) : d.first(d.S(nsProp(x, p)))));
+  rules.collected = updateProperties.map((p) => {
     const child = embedded.find((c) => c.spec.property === p);
     if (child) {
       const cx = sideOf(child.child, into);
@@ -110,7 +118,11 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     }
     return traced(d.add(p, basedOnValue(desired.nested.get(p), d.first(d.S(nsProp(x, p))))), ...(desired.origins.get(p) ?? []));
   });
-  rules['based-on'] = basedOn;
+  // A desired value that means what the record holds (an empty value is null, "" or spaces)
+  // takes the collected value itself: unchanged for the share, and for the lock below.
+  const asCollected: Transform[] = updateProperties.map((p) =>
+    d.add(p, d.ifElse(d.eq(d.T(p), d.T('_collected', p)), d.T('$based_on', p), d.T(p))),
+  );
 
   // Locks: a change to a locked record (or to a child of a locked record) is held back — the
   // entity stays in this dataset with the reason in `sesam_held_back`, and the share pipe skips it.
@@ -148,6 +160,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add('_id', d.concat(`${x.ns}:`, d.niId(d.first(d.T('_ids'))))),
         d.add(x.datatype.primaryKey, idIn(d.S('$ids'), x)),
         d.add('$based_on', d.apply('based-on', d.S())),
+        d.add('_collected', d.apply('collected', d.S())),
+        ...asCollected,
         d.add('$based_on_properties', d.list(...updateProperties)),
         ...desired.insertOnly.map((p) => d.remove(p)),
         ...ownLock,
