@@ -219,28 +219,10 @@ export function compileDtl(
     },
   };
 
-  // The state of a run is reused from one entity to the next (nothing keeps it past its run);
-  // a run that starts while another is under way, or after one that failed, makes its own.
-  let spare: RunState | undefined;
-
   function runOnce(source: Entity, ctx: DtlContext): Entity[] {
     const T: Dict = newEntity();
-    let run = spare;
-    spare = undefined;
-    if (run === undefined) run = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
-    else {
-      run.ctx = ctx;
-      run.ns = niSettingsOf(ctx);
-      run.created = undefined;
-      run.rootS = source;
-      run.rootT = T;
-      run.depth = 0;
-    }
-    const out = finish(source, T, run, root.body(new Frame(source, T, undefined, null, undefined, run)));
-    run.created = undefined;
-    run.rootS = null;
-    spare = run;
-    return out;
+    const run: RunState = { ctx, ns: niSettingsOf(ctx), created: undefined, idRequired, rootS: source, rootT: T, depth: 0 };
+    return finish(source, T, run, root.body(new Frame(source, T, undefined, null, undefined, run)));
   }
 
   function finish(source: Entity, T: Dict, run: RunState, status: number): Entity[] {
