@@ -1,7 +1,7 @@
 // What an upload would change on the node: local (generated) config entities against the node's
 // original config (GET /api/config), plus the env vars of the chosen profile against GET
 // /api/env. Compared as JSON values (key order and layout ignored). Rendered as an aws-cdk style
-// tree (anchors.md lesson 9): `[+]` added, `[~]` changed, `[-]` removed, with a path tree down
+// tree: `[+]` added, `[~]` changed, `[-]` removed, with a path tree down
 // to each changed leaf. Secret-looking values are masked (mask.ts) before they enter the
 // result, so neither the text nor the --json output can leak them.
 import { diffArrays } from 'diff';

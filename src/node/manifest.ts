@@ -1,5 +1,5 @@
 // Maps a config `_id` back to the TypeScript definition that produced it, so the node's
-// validation errors point at the file an engineer edits (anchors.md §5). The writer's
+// validation errors point at the file an engineer edits. The writer's
 // `generated/.sesamflow-manifest.json` holds `origins`: `_id` → definition file. It is read
 // tolerantly (a hand-edited or older manifest must not break an upload): besides `origins`,
 // any object that names a config file (`path`/`file`, or the key of a map) together with a

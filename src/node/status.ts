@@ -1,5 +1,5 @@
 // `sesamflow status`: is the local folder what the node runs? Compared as `sesam status` does
-// (reference/sesam-platform.md §5.3): the raw text of every local config file against the
+// (sesam-py's status command): the raw text of every local config file against the
 // canonical format of the node's entity (after the same metadata clean-up as download), and the
 // canonical form of the local env profile against the node's env. So "in sync" means a
 // `sesam download` would not change a byte. Patches are masked (mask.ts) on both sides.

@@ -1,7 +1,7 @@
 // Bench: a sync to a fixpoint of n records spread over every datatype of both systems
 // (customers, contacts, products, orders with lines in the CRM; the same in PowerOffice), with
-// the generated pipes, the emulated systems and the logical clock. The lead wires benchSync()
-// into `npm run bench`; target (DESIGN §10): 100 000 records in under 60 s.
+// the generated pipes, the emulated systems and the logical clock. `npm run bench` runs it
+// (`--sync N` for another number of records).
 import path from 'node:path';
 import { LogicalClock } from '../../src/simulate/clock';
 import { Engine, type PipeProfile } from '../../src/simulate/engine/engine';

@@ -1,4 +1,4 @@
-// The CLI shell: help, version, usage errors and the one error boundary (DESIGN §9).
+// The CLI shell: help, version, usage errors and the one error boundary.
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli';
 const silentIo = (): Io => ({ out: () => undefined, err: () => undefined, cwd: process.cwd(), env: {}, color: false });
 
 describe('sesamflow CLI', () => {
-  it('--help lists every command of DESIGN §9 and exits 0', async () => {
+  it('--help lists every command and exits 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
     for (const command of ['generate', 'validate', 'format', 'graph', 'docs', 'dtl', 'diff', 'upload', 'download', 'status']) {

@@ -1,5 +1,5 @@
 // A local stand-in for a Sesam node: the endpoints the client uses, with the request and
-// response shapes of hub/swagger_public.yaml and reference/sesam-platform.md §4. It records
+// response shapes of the node's public API (Sesam's swagger_public.yaml). It records
 // every request so tests can assert what the client sent, and takes scripted replies
 // (429/5xx bursts, slow answers, rejections) per route.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

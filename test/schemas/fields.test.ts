@@ -1,5 +1,5 @@
-// Every field of reference/sesam-talk-poweroffice.md §4.2 (CRM, with the DESIGN §4.5 additions)
-// and §2.7 (PowerOffice Go v2, checked against the v2 OpenAPI) with its type and access.
+// Every field of the CRM's datatypes (with the erp_* fields that hold PowerOffice's ids) and of
+// the PowerOffice Go v2 datatypes (checked against the v2 OpenAPI), with its type and access.
 import { describe, expect, it } from 'vitest';
 import { resolveRef, schemaById, type Schema } from './schema-fixtures';
 
@@ -124,7 +124,7 @@ const product: Row[] = [
   ['CreatedFromImportJournalId', UUID, 'RO'],
 ];
 
-describe('PowerOffice schemas carry every §2.7 field with its type and access', () => {
+describe('PowerOffice schemas carry every field with its type and access', () => {
   it('customers (CustomerDto / CustomerPostDto)', () => {
     checkRead('poweroffice/customers', customer);
     checkWrite('poweroffice/customers', customer, { MailAddress: 'object:PoContactAddressWrite|null' }, [['SubLedgerNumberSeriesId', UUID, 'POST']]);
@@ -243,7 +243,7 @@ const crm: Record<string, { rows: CrmRow[]; required: string[] }> = {
 };
 
 // The erp_* fields are read-only for CRM users but written by the sync, so not `readOnly`.
-describe('CRM schemas carry every §4.2 field (plus the DESIGN §4.5 erp_* fields)', () => {
+describe('CRM schemas carry every field (plus the erp_* fields)', () => {
   it.each(Object.entries(crm))('%s', (id, { rows, required }) => {
     const schema = schemaById(id);
     const props = properties(schema);

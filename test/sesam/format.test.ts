@@ -14,7 +14,7 @@ import {
 
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
 
-describe('formatJson layout (reference §5.7 worked examples)', () => {
+describe('formatJson layout (worked examples of sesam-py's format_json)', () => {
   it('renders the pipe example exactly', () => {
     const pipe = {
       tags: ['a', 'b'],

@@ -16,7 +16,7 @@ const err = (text: string) => {
 };
 
 describe('scenario parsing', () => {
-  it('parses every step kind of the DESIGN §7 format', () => {
+  it('parses every step kind of the scenario format', () => {
     const s = parse(`
 name: all kinds
 steps:
