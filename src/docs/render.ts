@@ -5,12 +5,10 @@
 // (Handlebars' precompiled JavaScript) is cached on disk under a key of the template text, the
 // compile options and the Handlebars version.
 
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { packageRoot } from '../paths';
+import { cacheKey, cachedCode } from '../code-cache';
 import type { Inline } from './model';
 
 /**
@@ -73,44 +71,12 @@ function readTemplate(name: string): string {
   return readFileSync(new URL(name, templates), 'utf8');
 }
 
-/** Where compiled templates are kept: the node_modules/.cache of the project or checkout sesamflow runs in. */
-function cacheDir(): string {
-  const root = packageRoot();
-  const modules = basename(dirname(root)) === 'node_modules' ? dirname(root) : join(root, 'node_modules');
-  return join(modules, '.cache', 'sesamflow', 'templates');
-}
-
 /** The precompiled specification of `templates/<name>`: from the cache, or compiled now and cached. */
 function precompiled(name: string): TemplateSpecification {
   const text = readTemplate(name);
-  const key = createHash('sha256').update(JSON.stringify([Handlebars.VERSION, COMPILE_OPTIONS, text])).digest('hex').slice(0, 32);
-  const file = join(cacheDir(), `${key}.js`);
   // Handlebars' own output (a JavaScript object literal), made from the template by Handlebars.
   const load = (source: string) => new Function(`return ${source};`)() as TemplateSpecification;
-  try {
-    return load(readFileSync(file, 'utf8'));
-  } catch {
-    // Not cached yet (or unreadable): compile, and keep it for the next run.
-  }
-  const source = String(Handlebars.precompile(text, COMPILE_OPTIONS));
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}`;
-    writeFileSync(temp, source);
-    renameSync(temp, file);
-    prune(dirname(file), 64);
-  } catch {
-    // A read-only cache only costs the compile on the next run.
-  }
-  return load(source);
-}
-
-/** Keeps the `keep` most recent compiled templates (older ones belong to template texts edited since). */
-function prune(dir: string, keep: number): void {
-  const entries = readdirSync(dir).filter((name) => name.endsWith('.js'));
-  if (entries.length <= keep) return;
-  const dated = entries.map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.time - a.time);
-  for (const { name } of dated.slice(keep)) rmSync(join(dir, name), { force: true });
+  return cachedCode('templates', cacheKey([Handlebars.VERSION, COMPILE_OPTIONS, text]), () => String(Handlebars.precompile(text, COMPILE_OPTIONS)), load);
 }
 
 type TemplateSpecification = ReturnType<typeof Handlebars.precompile>;

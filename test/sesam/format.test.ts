@@ -14,7 +14,7 @@ import {
 
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
 
-describe('formatJson layout (worked examples of sesam-py's format_json)', () => {
+describe('formatJson layout (worked examples of sesam-py format_json)', () => {
   it('renders the pipe example exactly', () => {
     const pipe = {
       tags: ['a', 'b'],

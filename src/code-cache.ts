@@ -1,0 +1,63 @@
+// Generated JavaScript that costs more to produce than to load (Handlebars' precompiled
+// templates, ajv's standalone validators) is kept on disk under a key of everything it is made
+// from: node_modules/.cache/sesamflow/<kind>/<key>.js of the project or checkout sesamflow runs
+// in. The files are sesamflow's own output from trusted inputs (templates, the definitions'
+// schemas), in the same place as the CLI bundle, so loading them trusts nothing new.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { packageRoot } from './paths';
+
+/** node_modules/.cache/sesamflow/<kind> of the project or checkout sesamflow runs in. */
+export function cacheDir(kind: string): string {
+  const root = packageRoot();
+  const modules = basename(dirname(root)) === 'node_modules' ? dirname(root) : join(root, 'node_modules');
+  return join(modules, '.cache', 'sesamflow', kind);
+}
+
+/** A short key of `parts` (JSON-serialisable): equal parts, equal key. */
+export function cacheKey(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The generated source kept under `key`, or `produce()`d now and kept for the next run, handed
+ * to `load`. A cached file that does not load (cut short, edited) is produced again; a cache
+ * that cannot be written only costs producing it again next time. The `keep` most recent files
+ * of the kind stay (older ones belong to inputs edited since).
+ */
+export function cachedCode<T>(kind: string, key: string, produce: () => string, load: (source: string) => T, keep = 64): T {
+  const file = join(cacheDir(kind), `${key}.js`);
+  let source: string | undefined;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    // Not cached yet.
+  }
+  if (source !== undefined) {
+    try {
+      return load(source);
+    } catch {
+      // Unusable: produced again below.
+    }
+  }
+  source = produce();
+  const loaded = load(source);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}`;
+    writeFileSync(temp, source);
+    renameSync(temp, file);
+    prune(dirname(file), keep);
+  } catch {
+    // A read-only cache only costs producing it on the next run.
+  }
+  return loaded;
+}
+
+function prune(dir: string, keep: number): void {
+  const entries = readdirSync(dir).filter((name) => name.endsWith('.js'));
+  if (entries.length <= keep) return;
+  const dated = entries.map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.time - a.time);
+  for (const { name } of dated.slice(keep)) rmSync(join(dir, name), { force: true });
+}
