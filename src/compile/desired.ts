@@ -33,6 +33,8 @@ export interface DesiredState {
   readonly parentLock?: { readonly locked: Expr; readonly reason: string };
   /** The definitions behind each top-level target property. */
   readonly origins: ReadonlyMap<string, readonly Origin[]>;
+  /** Embedded only: when the child must wait (a reference not in the target yet), its parent waits whole. */
+  readonly waits: readonly Expr[];
 }
 
 export interface DesiredOptions {
@@ -92,6 +94,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
   const properties: string[] = [];
   const updatable = new Set<string>();
   let parentLock: DesiredState['parentLock'];
+  const waits: Expr[] = [];
   const nested = new Map<string, { sub: string; value: string }[]>();
   const origins = new Map<string, Origin[]>();
   const note = (top: string, origin: Origin) => origins.set(top, [...(origins.get(top) ?? []), origin]);
@@ -181,6 +184,9 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
           // A child written inside its parent keeps its current reference meanwhile (leaving it
           // out would remove it from the parent).
           transforms.push(traced(d.discard(required ? d.isNotNull(targetRef(path)) : d.or(d.isNull(d.first(yRef)), d.isNotNull(targetRef(path)))), origin));
+          // It cannot go out with its old reference either: that would make this side the latest
+          // and undo the change on the other side. Its parent waits whole (transform.ts).
+          waits.push(d.and(d.isNotNull(d.first(yRef)), d.isNull(fromY)));
         } else {
           // The whole record waits, even when the target holds another value: sending the other
           // changes without this one would make the target the latest side, and undo the change.
@@ -217,6 +223,7 @@ export function desiredState(model: IntegrationModel, flow: FlowModel, into: Sid
     nested: new Map([...nested].map(([top, subs]) => [top, subs.map((s) => s.sub)] as const)),
     ...(parentLock ? { parentLock } : {}),
     origins,
+    waits,
   };
 }
 

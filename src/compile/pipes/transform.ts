@@ -48,6 +48,8 @@ export interface TransformOutput {
 
 /** The property that holds the reason a change is held back. */
 export const HELD_BACK = 'sesam_held_back';
+/** On an embedded child, while the parent must wait for it (never leaves the transform). */
+const WAITS = 'sesam_waits';
 
 export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Side): TransformOutput {
   const x = sideOf(flow, into);
@@ -76,6 +78,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
             d.discard(d.or(d.not(d.isNotEmpty(ownIds(cx))), d.in_(d.T(cx.datatype.primaryKey), d.pathOf(cx.datatype.primaryKey, d.P('_S', nsProp(x, spec.property)))))),
           ]
         : []),
+      ...(spec.alwaysWritten && childState.waits.length > 0 ? [d.add(WAITS, d.or(...childState.waits))] : []),
       d.remove('_*'),
     ];
     // The children of this record in the child concept's global, as either side names its parent.
@@ -88,6 +91,15 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
     const children = d.sorted(d.it(spec.sortBy), d.distinct(d.combine(...childHops.map((h) => d.applyHops(ruleName, h)))));
     if (spec.alwaysWritten) {
       childTransforms.push(traced(d.add(spec.property, children), childOrigin(child)));
+      if (childState.waits.length > 0) {
+        // A child whose reference is not in the target yet holds back the whole record (it is
+        // written with all its children); the mark is taken off the children that go out.
+        rules[`without-waits-${cx.ns}`] = [d.copy('*', WAITS)];
+        childTransforms.push(
+          d.discard(d.not(d.in_(true, d.pathOf(WAITS, d.T(spec.property))))),
+          d.add(spec.property, d.apply(`without-waits-${cx.ns}`, d.T(spec.property))),
+        );
+      }
       updateProperties.push(spec.property);
       insertProperties.push(spec.property);
       rules[`based-on-${cx.ns}`] = [

@@ -19,6 +19,9 @@
 //      deletes are never read, so the sync writes to the gone record and is refused;
 //   L5 a record without a value the target requires (an address without zip code or city, a
 //      product without name): the target refuses it, and the sync sends it anyway.
+//   L6 a lost insert response while a read of that system fails too: the sync inserts
+//      again and the system refuses it by its unique external key (409) until a read succeeds
+//      (no duplicate; a failed run).
 // And what the APIs would refuse from a user anyway: person customers with contact persons, a
 // contact person of another customer on an order, changes to a Confirmed PowerOffice order
 // other than setting it back to Draft, duplicate skus, a line without quantity; explicit change
@@ -200,19 +203,19 @@ export class Builder {
   private faults(rules: readonly FaultSpec[]): boolean {
     const faults: Record<string, FaultRule[]> = {};
     const twins = this.model.entities.some((e) => e.pendingTwin);
+    const ruleOf = (r: FaultSpec): FaultRule => {
+      const [method, url] = FAULT_TARGETS[r.side][r.target % FAULT_TARGETS[r.side].length]!;
+      return { method, url, fail: FAULT_KINDS[r.fail % FAULT_KINDS.length]!, times: r.times, probability: undefined };
+    };
+    // L6: no failed read (list or look-up) of a side whose inserts may lose their response.
+    const lostInserts = new Set(rules.filter((r) => ruleOf(r).fail === 'lost-response' && ['POST', '*'].includes(ruleOf(r).method)).map((r) => r.side));
     let reads = false;
     for (const r of rules) {
-      const [method, url] = FAULT_TARGETS[r.side][r.target % FAULT_TARGETS[r.side].length]!;
-      const rule: FaultRule = {
-        method,
-        url,
-        fail: FAULT_KINDS[r.fail % FAULT_KINDS.length]!,
-        times: r.times,
-        probability: undefined,
-      };
+      const rule = ruleOf(r);
       // L1: no failed read while records created on both sides wait to be linked.
       const read = (rule.method === 'GET' || rule.method === '*') && !/\/\*/.test(rule.url.replace(/^\*\*$/, ''));
       if (read && twins) continue;
+      if (['GET', '*'].includes(rule.method) && lostInserts.has(r.side)) continue;
       reads ||= read;
       (faults[SYSTEM[r.side]] ??= []).push(rule);
     }
