@@ -97,7 +97,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         rules[`without-waits-${cx.ns}`] = [d.copy('*', WAITS)];
         childTransforms.push(
           d.discard(d.not(d.in_(true, d.pathOf(WAITS, d.T(spec.property))))),
-          d.add(spec.property, d.apply(`without-waits-${cx.ns}`, d.T(spec.property))),
+          traced(d.add(spec.property, d.apply(`without-waits-${cx.ns}`, d.T(spec.property))), childOrigin(child)),
         );
       }
       updateProperties.push(spec.property);
