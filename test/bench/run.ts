@@ -285,7 +285,7 @@ async function measureDtl(): Promise<Measure[]> {
       time: series('DTL', dtl, r.peakRssMb),
       reference: series('hand-written JS', js),
       ratio,
-      notes: [`each run: the best of 3; ratio spread ±${(ratioSpread * 100).toFixed(1)} % around its median`],
+      notes: [`each run: the best of 3, each after a full GC; ratio spread ±${(ratioSpread * 100).toFixed(1)} % around its median`],
       target: '≤ 2×, spread < ±15 %',
       met: ratio.median <= 2 && ratioSpread < 0.15,
     },

@@ -61,6 +61,8 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
   const insertOnly: Transform[] = [];
   const insertProperties = [...sendable];
   const childTransforms: Transform[] = [];
+  // Children of this record that exist on the other side only, per child flow written on its own.
+  const pendingChildren: { label: string; list: Expr }[] = [];
 
   const embedded = embeddedChildren(flow, into);
   for (const { child, spec } of embedded) {
@@ -108,6 +110,9 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
+      // After the insert, children go through their own endpoints: one not there yet is pending.
+      rules[`pending-${cx.ns}`] = [d.discard(d.not(d.isNotEmpty(ownIds(cx)))), d.add('pending', true)];
+      pendingChildren.push({ label: cx.datatype.label, list: d.combine(...childHops.map((h) => d.applyHops(`pending-${cx.ns}`, h))) });
       insertOnly.push(
         traced(d.add(spec.property, children), childOrigin(child)),
         // Created with all its children or not yet: a child held back (its reference not in the
@@ -154,6 +159,21 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ),
       ]
     : [];
+  // A change that locks the record waits while children of it are still to be created here: once
+  // locked, they could not be added (they go first, then the record locks).
+  const lockAfterChildren: Transform[] =
+    lock && desired.properties.includes(lock.property) && pendingChildren.length > 0
+      ? [
+          d.ifThen(
+            d.and(
+              d.not(d.in_(read(x, lock.property), d.list(...lock.values))),
+              d.in_(d.T(lock.property), d.list(...lock.values)),
+              d.isNotEmpty(d.combine(...pendingChildren.map((c) => c.list))),
+            ),
+            d.add(HELD_BACK, `held back: the change would lock the ${x.system.name} ${x.datatype.label} record before its new ${pendingChildren.map((c) => c.label).join(', ')} records are created (they cannot be added to a locked record)`),
+          ),
+        ]
+      : [];
   const parentLocked = desired.parentLock;
   const parentLockOnInsert: Transform[] = parentLocked ? [d.ifThen(parentLocked.locked, d.add(HELD_BACK, parentLocked.reason))] : [];
   const parentLockOnUpdate: Transform[] = parentLocked ? [d.ifThen(d.and(parentLocked.locked, changed), d.add(HELD_BACK, parentLocked.reason))] : [];
@@ -177,6 +197,7 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         d.add('$based_on_properties', d.list(...updateProperties)),
         ...desired.insertOnly.map((p) => d.remove(p)),
         ...ownLock,
+        ...lockAfterChildren,
         ...parentLockOnUpdate,
       ],
       [d.add('_id', d.S('_id')), d.add('$origin', d.S('_id')), d.add('$ids', d.S('$ids')), ...insertOnly, ...parentLockOnInsert],

@@ -108,6 +108,8 @@ describe('random histories', () => {
       [['--runs', '0'], '--runs must be a whole number >= 1, got "0"'],
       [['--seed', 'x'], '--seed must be a whole number >= -2147483648, got "x"'],
       [['--length=-1'], '--length must be a whole number >= 0, got "-1"'],
+      [['--path=12:x'], '--path must be numbers joined by colons (as a report prints it), got "12:x"'],
+      [['--path='], '--path must be numbers joined by colons (as a report prints it), got ""'],
       [['--bogus'], "Unknown option '--bogus'"],
       [['extra'], "Unexpected argument 'extra'. This command does not take positional arguments"],
     ])('bad arguments %j: the message and the usage, exit 2', async (argv, message) => {

@@ -47,6 +47,11 @@ export async function histories(argv: readonly string[], io: Io): Promise<number
     numbers[name] = Number(v);
   }
   const { runs, seed, length } = numbers as { runs: number; seed: number; length: number };
+  // fast-check's replay path: the run, then the shrink steps, as numbers joined by colons.
+  if (values.path !== undefined && !/^\d+(:\d+)*$/.test(values.path)) {
+    io.err(`histories: --path must be numbers joined by colons (as a report prints it), got ${JSON.stringify(values.path)}\n${USAGE}\n`);
+    return 2;
+  }
 
   const ctx = await historyContext();
   let done = 0;
