@@ -212,10 +212,11 @@ export class Builder {
     let reads = false;
     for (const r of rules) {
       const rule = ruleOf(r);
+      // Any GET may be a read of changes: lists, and the look-ups collect makes of each record.
+      const read = rule.method === 'GET' || rule.method === '*';
       // L1: no failed read while records created on both sides wait to be linked.
-      const read = (rule.method === 'GET' || rule.method === '*') && !/\/\*/.test(rule.url.replace(/^\*\*$/, ''));
       if (read && twins) continue;
-      if (['GET', '*'].includes(rule.method) && lostInserts.has(r.side)) continue;
+      if (read && lostInserts.has(r.side)) continue;
       reads ||= read;
       (faults[SYSTEM[r.side]] ??= []).push(rule);
     }
