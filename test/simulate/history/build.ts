@@ -14,7 +14,8 @@
 //   L2 a failed list read of one side while a record was edited on both: the sync may write the
 //      other side first, which then counts as the later change (the unread edit is lost);
 //   L3 changing a merge criterion of records linked by merge criteria only (created on both
-//      sides): they unlink, and each side gets a copy of the other;
+//      sides, or a PowerOffice product whose insert answer was lost: it has no place for the
+//      CRM id): they unlink, and each side gets a copy of the other;
 //   L4 naming a record deleted on the other side (a line into an order PowerOffice deleted):
 //      deletes are never read, so the sync writes to the gone record and is refused;
 //   L5 a record without a value the target requires (an address without zip code or city, a
@@ -209,6 +210,7 @@ export class Builder {
     };
     // L6: no failed read (list or look-up) of a side whose inserts may lose their response.
     const lostInserts = new Set(rules.filter((r) => ruleOf(r).fail === 'lost-response' && ['POST', '*'].includes(ruleOf(r).method)).map((r) => r.side));
+    this.lostProductInsert ||= rules.some((r) => r.side === 'po' && ruleOf(r).fail === 'lost-response' && ['POST', '*'].includes(ruleOf(r).method) && ['Products', '**'].includes(ruleOf(r).url));
     let reads = false;
     for (const r of rules) {
       const rule = ruleOf(r);
@@ -226,6 +228,9 @@ export class Builder {
     this.faultsSet = true;
     return true;
   }
+
+  /** A PowerOffice product insert may have lost its answer (L3: such a pair is linked by its code only). */
+  private lostProductInsert = false;
 
   /** The last faults step may fail a list read (it stays armed until used up or replaced). */
   private readFaults = false;
@@ -409,6 +414,9 @@ export class Builder {
       if (mayEmpty) values.push(...row.empties[side]);
       // L3: records the user created on both sides link by their merge criteria only: those stay.
       if (row.mergeKey && e.sides.crm?.origin === 'user' && e.sides.po?.origin === 'user') continue;
+      // L3 too: a PowerOffice product has no place for the CRM id, so one whose insert answer was
+      // lost is linked by its code alone.
+      if (row.mergeKey && e.kind === 'product' && this.lostProductInsert) continue;
       if (e.kind === 'order' && side === 'crm' && p === 'status') {
         const quiet = !e.touched.po && m.lines(e).every((l) => !l.touched.crm && !l.touched.po);
         if (!quiet) values = values.filter((v) => v !== 'cancelled');
