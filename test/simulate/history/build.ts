@@ -14,8 +14,8 @@
 //   L2 a failed list read of one side while a record was edited on both: the sync may write the
 //      other side first, which then counts as the later change (the unread edit is lost);
 //   L3 changing a merge criterion of records linked by merge criteria only (created on both
-//      sides, or a PowerOffice product whose insert answer was lost: it has no place for the
-//      CRM id): they unlink, and each side gets a copy of the other;
+//      sides; L3b: a PowerOffice product whose insert answer was lost, as it has no place for
+//      the CRM id): they unlink, and each side gets a copy of the other;
 //   L4 naming a record deleted on the other side (a line into an order PowerOffice deleted):
 //      deletes are never read, so the sync writes to the gone record and is refused;
 //   L5 a record without a value the target requires (an address without zip code or city, a

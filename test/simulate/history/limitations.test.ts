@@ -15,6 +15,7 @@ const SHOWS: Record<string, RegExp> = {
   L1: /expected 1 customcrm customer record matching \{"organization_number":"921234567"\}, found 2/,
   L2: /expected 1 customcrm customer record matching \{"id":"cu-3","phone":"\+47 5"\}, found 0/,
   L3: /expected 1 customcrm customer record matching \{"email":"salg2@kunde.no"\}, found 2/,
+  L3b: /expected 1 customcrm product record matching \{\}, found 2/,
   L4: /poweroffice refused POST SalesOrders\/[^/]+\/Lines \(404\)/,
   L5: /poweroffice refused POST Customers \(400\).*ZipCode/,
   L6: /poweroffice refused POST SalesOrders\/Complete \(409\).*ExternalImportReference/,
