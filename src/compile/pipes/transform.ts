@@ -110,9 +110,12 @@ export function transformPipe(model: IntegrationModel, flow: FlowModel, into: Si
         ...childState.properties.map((p) => d.addIf(p, basedOnValue(childState.nested.get(p), d.S(p)))),
       ];
     } else {
-      // After the insert, children go through their own endpoints: one not there yet is pending.
-      rules[`pending-${cx.ns}`] = [d.discard(d.not(d.isNotEmpty(ownIds(cx)))), d.add('pending', true)];
-      pendingChildren.push({ label: cx.datatype.label, list: d.combine(...childHops.map((h) => d.applyHops(`pending-${cx.ns}`, h))) });
+      // After the insert, children go through their own endpoints: one not there yet is pending
+      // (which matters only to a record that can lock).
+      if (x.datatype.lock) {
+        rules[`pending-${cx.ns}`] = [d.discard(d.not(d.isNotEmpty(ownIds(cx)))), d.add('pending', true)];
+        pendingChildren.push({ label: cx.datatype.label, list: d.combine(...childHops.map((h) => d.applyHops(`pending-${cx.ns}`, h))) });
+      }
       insertOnly.push(
         traced(d.add(spec.property, children), childOrigin(child)),
         // Created with all its children or not yet: a child held back (its reference not in the
