@@ -16,7 +16,8 @@
 //   L3 changing a merge criterion of records linked by merge criteria only (created on both
 //      sides; L3b: a PowerOffice product whose insert answer was lost, as it has no place for
 //      the CRM id): they unlink, and each side gets a copy of the other;
-//   L4 naming a record deleted on the other side (a line into an order PowerOffice deleted):
+//   L4 naming a record deleted on the other side (a line into an order PowerOffice deleted, or
+//      naming a product it deleted — also a line deleted in the CRM after a sync read it):
 //      deletes are never read, so the sync writes to the gone record and is refused;
 //   L5 a record without a value the target requires (an address without zip code or city, a
 //      product without name): the target refuses it, and the sync sends it anyway.

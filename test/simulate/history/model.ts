@@ -137,10 +137,15 @@ export class Model {
     return this.on(e, 'crm') && this.on(e, 'po');
   }
 
-  /** Entities alive anywhere that reference `e` (lines of an order do not count: they go with it). */
+  /**
+   * Entities that reference `e` and may still be written: alive on a side, or deleted on one
+   * after a sync read them and not on the other yet (they still go; deletes are never read).
+   * Lines of an order do not count: they go with it.
+   */
   referrers(e: Entity): Entity[] {
     return this.entities.filter((x) => {
-      if (x === e || !(this.on(x, 'crm') || this.on(x, 'po'))) return false;
+      const pending = (['crm', 'po'] as const).some((s) => x.sides[s]?.deleted === true && x.sides[s]!.seen !== undefined && x.sides[other(s)] === undefined);
+      if (x === e || !(this.on(x, 'crm') || this.on(x, 'po') || pending)) return false;
       return SPECS[x.kind].refs.some((ref) => ref.mode !== 'parent' && (x.sides.crm?.refs[ref.name] === e.key || x.sides.po?.refs[ref.name] === e.key));
     });
   }
