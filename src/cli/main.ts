@@ -9,7 +9,7 @@ const EXIT = { problems: 1, input: 2, node: 3 } as const;
 /** Builds the commander program. Every command lives in its own file under commands/. */
 export function buildProgram(io: Io): Command {
   const program = new Command('sesamflow')
-    .description('Generate, validate, simulate and deploy the Sesam configuration of the CustomCRM <-> PowerOffice Go sync.')
+    .description('Generate, validate, simulate and deploy the Sesam configuration of the two-way sync defined in systems/ and pipes/.')
     .version(version, '-V, --version')
     .option('--no-color', 'disable colours (also off when stderr is not a TTY or NO_COLOR is set)')
     .option('--debug', 'print stack traces of internal errors')

@@ -53,7 +53,7 @@ export function secretsFromEnv(env: Record<string, string | undefined>): SecretF
     if (!match) {
       throw inputError(`environment variable ${envName} does not follow ${SECRET_ENV_PREFIX}<SYSTEM>__<NAME>`, [
         'SYSTEM and NAME are the system _id and the secret name in upper case with "-" written as "_", separated by a double underscore',
-        'example: SESAMFLOW_SECRET_POWEROFFICE__POWEROFFICE_CLIENT_KEY sets secret poweroffice-client-key of system poweroffice',
+        'example: SESAMFLOW_SECRET_MY_SYSTEM__CLIENT_KEY sets secret client-key of system my-system',
       ]);
     }
     const value = env[envName] ?? '';

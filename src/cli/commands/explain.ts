@@ -19,10 +19,10 @@ condition is traced to the definition that wrote it (also kept in generated/.ses
 Exit codes: 0 found; 1 nothing traced there; 2 unknown pipe or unreadable definitions.
 
 Examples:
-  $ sesamflow explain poweroffice-customers-transform PhoneNumber
-  $ sesamflow explain poweroffice-customers-transform '$.transform.rules.default[12]'
-  $ sesamflow explain customcrm-customer-enrich
-  $ sesamflow explain pipes/customer-customers.ts:30`,
+  $ sesamflow explain <system>-<datatype>-transform <property>
+  $ sesamflow explain <system>-<datatype>-transform '$.transform.rules.default[12]'
+  $ sesamflow explain <system>-<datatype>-enrich
+  $ sesamflow explain pipes/<flow>.ts:30`,
     )
     .action(async (target: string, selector: string | undefined, options: { json?: boolean }) => (await import('../actions/explain')).explainCommand(io, target, selector, options));
 };

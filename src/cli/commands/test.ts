@@ -6,7 +6,7 @@ import type { RegisterCommand } from './index';
 export const register: RegisterCommand = (program, io) => {
   program
     .command('test')
-    .description('run the YAML scenarios (default test/scenarios/) against the emulated CRM and PowerOffice systems')
+    .description('run the YAML scenarios (default test/scenarios/) against the emulated systems of the definitions')
     .option('--scenarios <dir>', 'folder of scenario files (*.yaml)', 'test/scenarios')
     .option('--config <dir>', 'test this generated sesam-py folder instead of compiling the definitions')
     .option('--filter <text>', 'only scenarios whose file name or name contains TEXT')

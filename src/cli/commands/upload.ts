@@ -30,8 +30,8 @@ the node has now and the \`sesamflow restore <backup>\` command to run. Backups 
 
 Secrets: each variable SESAMFLOW_SECRET_<SYSTEM>__<NAME> is sent to POST
 /api/systems/<system>/secrets as <name> (upper case -> lower case, "_" -> "-", "__" separates),
-e.g. SESAMFLOW_SECRET_POWEROFFICE__POWEROFFICE_CLIENT_KEY -> system poweroffice, secret
-poweroffice-client-key. Values are only read from the environment and never printed.
+e.g. SESAMFLOW_SECRET_MY_SYSTEM__CLIENT_KEY -> system my-system, secret
+client-key. Values are only read from the environment and never printed.
 
 Exit codes: 0 uploaded and deployed, 1 invalid config, rejected by the node or accepted with
 errors, 2 bad usage, missing profile or credentials, 3 node unreachable, bad JWT, node error,
