@@ -239,26 +239,15 @@ export class MergeSource {
         const node = stack.pop()!;
         comp.push(node);
         if (node.output !== undefined) oldIds.add(node.output);
-        const slots = this.slots[node.alias]!;
-        for (let i = 0; i < slots.length; i++) {
-          const keys = node.keys[i];
-          if (keys === undefined) continue;
-          const other = slots[i]!.other;
-          for (const k of keysAt(keys)) {
-            const found = other.get(k);
-            if (found === undefined) continue;
-            if (found instanceof Set) {
-              for (const m of found)
-                if (!visited.has(m)) {
-                  visited.add(m);
-                  stack.push(m);
-                }
-            } else if (!visited.has(found)) {
-              visited.add(found);
-              stack.push(found);
+        this.eachKey(node, (slot, k) => {
+          const found = slot.other.get(k);
+          if (found === undefined) return;
+          for (const m of found instanceof Set ? found : [found])
+            if (!visited.has(m)) {
+              visited.add(m);
+              stack.push(m);
             }
-          }
-        }
+        });
       }
       components.push(comp);
     }
@@ -290,38 +279,36 @@ export class MergeSource {
     return out;
   }
 
-  private indexNode(node: Node): void {
+  /** Calls `fn` with each equality slot of the node's alias and each join key the node has in it. */
+  private eachKey(node: Node, fn: (slot: Slot, key: string) => void): void {
     const slots = this.slots[node.alias]!;
     for (let i = 0; i < slots.length; i++) {
       const keys = node.keys[i];
       if (keys === undefined) continue;
-      const idx = slots[i]!.own;
-      for (const k of keysAt(keys)) {
-        const bucket = idx.get(k);
-        if (bucket === undefined) idx.set(k, node);
-        else if (bucket instanceof Set) bucket.add(node);
-        else if (bucket !== node) idx.set(k, new Set([bucket, node]));
-      }
+      for (const k of keysAt(keys)) fn(slots[i]!, k);
     }
   }
 
+  private indexNode(node: Node): void {
+    this.eachKey(node, ({ own }, k) => {
+      const bucket = own.get(k);
+      if (bucket === undefined) own.set(k, node);
+      else if (bucket instanceof Set) bucket.add(node);
+      else if (bucket !== node) own.set(k, new Set([bucket, node]));
+    });
+  }
+
   private unindex(node: Node): void {
-    const slots = this.slots[node.alias]!;
-    for (let i = 0; i < slots.length; i++) {
-      const keys = node.keys[i];
-      if (keys === undefined) continue;
-      const idx = slots[i]!.own;
-      for (const k of keysAt(keys)) {
-        const bucket = idx.get(k);
-        if (bucket === undefined) continue;
-        if (!(bucket instanceof Set)) {
-          if (bucket === node) idx.delete(k);
-          continue;
-        }
-        bucket.delete(node);
-        if (bucket.size === 1) idx.set(k, bucket.values().next().value!);
+    this.eachKey(node, ({ own }, k) => {
+      const bucket = own.get(k);
+      if (bucket === undefined) return;
+      if (!(bucket instanceof Set)) {
+        if (bucket === node) own.delete(k);
+        return;
       }
-    }
+      bucket.delete(node);
+      if (bucket.size === 1) own.set(k, bucket.values().next().value!);
+    });
   }
 
   /** Properties that take part in merging (root `_` ones only with include_internal_properties). */
