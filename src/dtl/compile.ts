@@ -23,10 +23,11 @@ import {
   type Transform,
 } from './eval/core';
 import { getterFor } from './eval/access';
+import { fuseTransforms, inlinableExpr, quoted } from './eval/fuse';
 import { specialise } from './eval/clone';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
 import { parseVariablePath, walkPath, type NiSettings } from './path';
-import { isDict, newEntity, type Dict, type Value } from './values';
+import { isDict, isInheritedName, newEntity, type Dict, type Value } from './values';
 
 export interface CompileOptions {
   /**
@@ -34,6 +35,11 @@ export interface CompileOptions {
    * (default true), so deletes flow through a DTL pipe.
    */
   propagateDeleted?: boolean;
+  /**
+   * Write each rule's transforms into one function where their code is known (default true; see
+   * eval/fuse.ts). Off, every call stays a closure of its own: the same results, for comparing.
+   */
+  fuse?: boolean;
 }
 
 export interface CompiledDtl {
@@ -79,21 +85,34 @@ function compilePath(root: string, segments: string[]): Expr {
   const get = rootGetter(root);
   if (segments.length === 0) return (f) => get(f) ?? null;
   if (segments.length === 1) {
-    const read = getterFor(segments[0]!);
+    const name = segments[0]!;
+    const read = getterFor(name);
     const source = root === '_S' ? 'f.S' : root === '_T' ? 'f.T' : 'get(f)';
-    return specialise<Expr>(
+    const fn = specialise<Expr>(
       ['get', 'read', 'walkPath', 'segments'],
       `(f) => { const v = ${source}; if (!f.run.ns.enabled && typeof v === 'object' && v !== null && !Array.isArray(v)) { const x = read(v); return x === undefined ? null : x; } return walkPath(v, segments, f.run.ns); }`,
       [get, read, walkPath, segments],
     );
+    // The same code, written into the caller (see eval/fuse.ts).
+    return inlinableExpr(fn, (em, f) => {
+      const v = em.tmp();
+      const x = em.tmp();
+      const src = root === '_S' ? `${f}.S` : root === '_T' ? `${f}.T` : `${em.dep(get)}(${f})`;
+      const readV = isInheritedName(name) ? `${em.dep(read)}(${v})` : `${v}[${quoted(name)}]`;
+      return `(${v} = ${src}, !${f}.run.ns.enabled && typeof ${v} === 'object' && ${v} !== null && !Array.isArray(${v}) ? ((${x} = ${readV}) === undefined ? null : ${x}) : ${em.dep(walkPath)}(${v}, ${em.dep(segments)}, ${f}.run.ns))`;
+    });
   }
-  return (f) => walkPath(get(f), segments, f.run.ns);
+  const fn: Expr = (f) => walkPath(get(f), segments, f.run.ns);
+  return inlinableExpr(fn, (em, f) => `${em.dep(walkPath)}(${em.dep(get)}(${f}), ${em.dep(segments)}, ${f}.run.ns)`);
 }
 
 class RulesCompiler {
   readonly rules = new Map<string, RuleRef>();
 
-  constructor(private readonly raw: Record<string, unknown>) {
+  constructor(
+    private readonly raw: Record<string, unknown>,
+    private readonly fuse = true,
+  ) {
     for (const name of Object.keys(raw)) {
       const ref: RuleRef = { name, body: () => CONTINUE };
       this.rules.set(name, ref);
@@ -129,9 +148,17 @@ class RulesCompiler {
 
   transformList(raw: unknown, path: Path): Transform {
     if (!Array.isArray(raw)) return () => CONTINUE;
-    if (isSingleCall(raw)) return this.transform(raw, path);
+    if (isSingleCall(raw)) {
+      const only = this.transform(raw, path);
+      return (this.fuse && fuseTransforms([only])) || only;
+    }
     const steps = raw.map((t, i) => this.transform(t, [...path, i]));
     if (steps.length === 0) return () => CONTINUE;
+    if (steps.length <= 64) {
+      // One function for the steps whose code is known (eval/fuse.ts).
+      const fused = this.fuse && fuseTransforms(steps);
+      if (fused) return fused;
+    }
     if (steps.length === 1) return steps[0]!;
     if (steps.length <= 64) {
       // Unrolled, one call site per step (see eval/clone.ts).
@@ -203,7 +230,7 @@ export function compileDtl(
       findings.map((x) => `${jsonPath(['rules', ...x.path])}: ${x.message} [${x.rule}]`),
     );
   }
-  const compiler = new RulesCompiler(transform.rules);
+  const compiler = new RulesCompiler(transform.rules, options.fuse !== false);
   const root = compiler.rule('default');
   const idRequired = transform.id_required !== false;
   const propagateDeleted = options.propagateDeleted !== false;

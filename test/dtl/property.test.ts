@@ -161,3 +161,81 @@ describe('DTL evaluator properties', () => {
     );
   });
 });
+
+// Fused rules (one generated function per transform list, src/dtl/eval/fuse.ts) must give exactly
+// what the closures give, error messages included, with namespaces off and on.
+describe('fused rules give what the closures give', () => {
+  const outcome = (dtl: ReturnType<typeof compileDtl>, e: Entity, ns: boolean): unknown => {
+    try {
+      return dtl.run(e, ns ? { ...context(), namespaces: { enabled: true, property: 'p', identity: 'i' } } : context());
+    } catch (error) {
+      return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+  };
+  const same = (rules: Record<string, unknown>, runs: number, id_required?: boolean) => {
+    const transform = { rules, ...(id_required === undefined ? {} : { id_required }) };
+    const fused = compileDtl(transform);
+    const closures = compileDtl(transform, { fuse: false });
+    fc.assert(
+      fc.property(entity, fc.boolean(), (e, ns) => {
+        expect(outcome(fused, e, ns)).toEqual(outcome(closures, e, ns));
+      }),
+      { numRuns: runs },
+    );
+  };
+
+  // Names every object inherits, typed strings and nested paths go through the fused code too.
+  const NAMES = ['name', 'email', 'tags', 'x', 'n', '_id', 'constructor', 'toString', '__proto__', 'crm:name'];
+  const path = fc.oneof(
+    fc.constantFrom(...NAMES).map((n) => `_S.${n}`),
+    fc.constantFrom(...NAMES).map((n) => `_T.${n}`),
+    fc.constantFrom('_S.kids.n', '_S.orders.amount', '_S.', '_T.', '_P._S._id', '_R._S.name'),
+  );
+  const literal = fc.oneof(fc.constantFrom('a', '', ' ', '~t2020-01-01', true, false, null, 0, 1.5), fc.string({ maxLength: 3 }));
+  const expr: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      path,
+      literal,
+      fc.tuple(fc.constantFrom('lower', 'upper'), tie('e')),
+      fc.array(tie('e'), { minLength: 1, maxLength: 4 }).map((xs) => ['concat', ...xs]),
+      fc.tuple(fc.constantFrom('eq', 'neq'), tie('e'), fc.constantFrom(true, false, 'a', '', '~:x')),
+      fc.tuple(fc.constant('if'), tie('e'), tie('e'), tie('e')),
+      fc.tuple(fc.constant('if'), tie('e'), literal, literal),
+      fc.array(tie('e'), { minLength: 1, maxLength: 4 }).map((xs) => ['coalesce', ['list', ...xs]]),
+      // Not written out: called from the fused code.
+      fc.tuple(fc.constant('string'), tie('e')),
+      fc.tuple(fc.constant('map'), fc.constant(['upper', '_.']), tie('e')),
+    ),
+  })).e;
+  const step = fc.oneof(
+    fc.tuple(fc.constant('add'), fc.constantFrom(...NAMES), expr),
+    fc.tuple(fc.constant('copy'), fc.constantFrom(...NAMES)),
+    fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 4 }).map((ns) => ['copy', ['list', ...ns]]),
+    fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 3 }).map((ns) => ['copy', ['list', ...ns], 'n']),
+    // Not written out, and stopping the list with a status.
+    fc.tuple(fc.constant('filter'), expr),
+    fc.tuple(fc.constant('discard'), expr),
+    fc.tuple(fc.constant('default'), fc.constantFrom(...NAMES), expr),
+    fc.tuple(fc.constant('remove'), fc.constantFrom(...NAMES)),
+  );
+
+  it('random rules of paths, literals, lower/upper, concat, eq/neq, if, coalesce, add and copy', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), entity, fc.boolean(), (steps, e, ns) => {
+        const rules = { default: [['copy', '_id'], ...steps, ['add', 'applied', ['apply', 'sub', '_S.kids']]], sub: steps };
+        const fused = compileDtl({ rules, id_required: false });
+        const closures = compileDtl({ rules, id_required: false }, { fuse: false });
+        expect(outcome(fused, e, ns)).toEqual(outcome(closures, e, ns));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the representative rules', () => same(REPRESENTATIVE_RULES, 200));
+
+  it('the DTL of every generated pipe', () => {
+    const found = generatedTransforms();
+    for (const [, transform] of found) same(transform.rules, 40, transform.id_required);
+  });
+});

@@ -3,6 +3,7 @@
 import { compareValues, firstValue, isNumeric, isPlainString, kindOf, toList, truthy, valuesEqual, type Value } from '../values';
 import { constantOf, type Args, type Expr, type ExprFactory } from './core';
 import { specialise } from './clone';
+import { inlinableExpr } from './fuse';
 import { fn1, fn2, optionalLead } from './helpers';
 
 /** DTL equality: list coercion, exact comparison; null equals only null. */
@@ -28,7 +29,14 @@ function equality(a: Args, equal: boolean): Expr {
   const k = constantOf(a.e(1))?.value;
   if (typeof k === 'boolean' || (typeof k === 'string' && isPlainString(k))) {
     const test = '(Array.isArray(v) ? v.length === 1 && v[0] === k : v === k)';
-    return specialise<Expr>(['x', 'k'], `(f) => { const v = x(f); return ${equal ? test : `!${test}`}; }`, [a.e(0), k]);
+    const x = a.e(0);
+    const compiled = specialise<Expr>(['x', 'k'], `(f) => { const v = x(f); return ${equal ? test : `!${test}`}; }`, [x, k]);
+    return inlinableExpr(compiled, (em, f) => {
+      const v = em.tmp();
+      const kk = em.dep(k);
+      const same = `(Array.isArray(${v}) ? ${v}.length === 1 && ${v}[0] === ${kk} : ${v} === ${kk})`;
+      return `(${v} = ${em.expr(x, f)}, ${equal ? same : `!${same}`})`;
+    });
   }
   return equal ? fn2((x, y) => dtlEquals(x, y))(a) : fn2((x, y) => !dtlEquals(x, y))(a);
 }

@@ -2,6 +2,7 @@
 import { truthy, type Value } from '../values';
 import { constantExpr, constantOf, type Expr, type ExprFactory } from './core';
 import { specialise } from './clone';
+import { inlinableExpr, type Emitter } from './fuse';
 
 const ifExpr: ExprFactory = (a) => {
   const condition = a.e(0);
@@ -9,13 +10,16 @@ const ifExpr: ExprFactory = (a) => {
   const otherwise = a.raw.length > 2 ? a.e(2) : constantExpr(null);
   const thenValue = constantOf(then);
   const otherwiseValue = constantOf(otherwise);
+  const emit = (em: Emitter, f: string) => `(${em.dep(truthy)}(${em.expr(condition, f)}) ? ${em.expr(then, f)} : ${em.expr(otherwise, f)})`;
   if (thenValue && otherwiseValue)
     // Both branches literals: chosen without a call.
-    return specialise<Expr>(['condition', 'a', 'b', 'truthy'], '(f) => (truthy(condition(f)) ? a : b)', [condition, thenValue.value, otherwiseValue.value, truthy]);
-  return specialise<Expr>(
-    ['condition', 'then', 'otherwise', 'truthy'],
-    '(f) => (truthy(condition(f)) ? then(f) : otherwise(f))',
-    [condition, then, otherwise, truthy],
+    return inlinableExpr(
+      specialise<Expr>(['condition', 'a', 'b', 'truthy'], '(f) => (truthy(condition(f)) ? a : b)', [condition, thenValue.value, otherwiseValue.value, truthy]),
+      emit,
+    );
+  return inlinableExpr(
+    specialise<Expr>(['condition', 'then', 'otherwise', 'truthy'], '(f) => (truthy(condition(f)) ? then(f) : otherwise(f))', [condition, then, otherwise, truthy]),
+    emit,
   );
 };
 

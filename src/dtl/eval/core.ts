@@ -4,6 +4,7 @@ import { SesamflowError } from '../../errors';
 import { jsonPath } from '../../validate/problem';
 import type { NiSettings } from '../path';
 import { compactCopy } from '../shapes';
+import { inlinableExpr } from './fuse';
 import { newEntity, type Dict, type Value } from '../values';
 
 export type Entity = Record<string, unknown>;
@@ -90,7 +91,7 @@ const CONSTANTS = new WeakMap<Expr, { value: Value }>();
 export function constantExpr(value: Value): Expr {
   const e: Expr = () => value;
   CONSTANTS.set(e, { value });
-  return e;
+  return inlinableExpr(e, (em) => em.dep(value));
 }
 
 /** The value of a constant expression (`{ value }`), or undefined when it depends on the entity. */

@@ -2,6 +2,7 @@
 import { toList, truthy, type Value } from '../values';
 import type { Expr, ExprFactory } from './core';
 import { specialise } from './clone';
+import { inlinableExpr } from './fuse';
 import { fn1, optionalLead } from './helpers';
 
 /** null, [] or a list whose first element is null. */
@@ -15,7 +16,11 @@ const coalesce: ExprFactory = (a) => {
     const items = raw.slice(1).map((x, i) => a.exprAt(x, [...a.path, 1, i + 1]));
     if (items.length <= 16) {
       const names = items.map((_, i) => `x${i}`);
-      return specialise<Expr>(names, `(f) => { let v; ${names.map((n) => `if ((v = ${n}(f)) !== null && v !== undefined) return v;`).join(' ')} return null; }`, items);
+      const compiled = specialise<Expr>(names, `(f) => { let v; ${names.map((n) => `if ((v = ${n}(f)) !== null && v !== undefined) return v;`).join(' ')} return null; }`, items);
+      return inlinableExpr(compiled, (em, f) => {
+        const v = em.tmp();
+        return `(${items.map((x) => `(${v} = ${em.expr(x, f)}) !== null && ${v} !== undefined ? ${v} : `).join('')}null)`;
+      });
     }
     return (f) => {
       for (let i = 0; i < items.length; i++) {

@@ -7,6 +7,7 @@ import { NumberBox, SKIP, isDict, isInt, isPlainString, isPyNumber, kindOf, numb
 import { constantOf, DtlRuntimeError, type Expr, type ExprFactory } from './core';
 import { fn1, optionalLead } from './helpers';
 import { specialise } from './clone';
+import { inlinableExpr } from './fuse';
 
 /** Text of a typed value without its transit tag (URI text, ISO datetime, UUID, decimal digits). */
 export function typedText(v: string): string {
@@ -68,12 +69,18 @@ const MAX_TEXT_LENGTH = 1_000_000;
 /** Vectorised over plain strings only (typed and other values are dropped). */
 const strings = (fn: (s: string) => Value): ExprFactory => {
   const one = (x: Value) => (isPlainString(x) ? fn(x) : SKIP);
-  return (a) =>
-    specialise<Expr>(
+  return (a) => {
+    const x = a.e(0);
+    const compiled = specialise<Expr>(
       ['x', 'fn', 'one', 'isPlainString', 'vmap'],
       "(f) => { const v = x(f); return typeof v === 'string' && isPlainString(v) ? fn(v) : vmap(v, one); }",
-      [a.e(0), fn, one, isPlainString, vmap],
+      [x, fn, one, isPlainString, vmap],
     );
+    return inlinableExpr(compiled, (em, f) => {
+      const v = em.tmp();
+      return `(${v} = ${em.expr(x, f)}, typeof ${v} === 'string' && ${em.dep(isPlainString)}(${v}) ? ${em.dep(fn)}(${v}) : ${em.dep(vmap)}(${v}, ${em.dep(one)}))`;
+    });
+  };
 };
 
 const printableAscii = (c: number) => c > 32 && c < 127;
@@ -137,11 +144,20 @@ const concat: ExprFactory = (a) => {
       if (!k) return `out = append(out, ${n}(f));`;
       return typeof k.value === 'string' && isPlainString(k.value) ? `out += ${n}k;` : '';
     };
-    return specialise<Expr>(
+    const compiled = specialise<Expr>(
       [...names, ...names.map((n) => `${n}k`), 'append'],
       `(f) => { let out = ''; ${xs.map((x, i) => step(x, names[i]!)).join(' ')} return out; }`,
       [...xs, ...xs.map((x) => constantOf(x)?.value), appendStrings],
     );
+    return inlinableExpr(compiled, (em, f) => {
+      const out = em.tmp();
+      const parts = xs.flatMap((x) => {
+        const k = constantOf(x);
+        if (!k) return [`${out} = ${em.dep(appendStrings)}(${out}, ${em.expr(x, f)})`];
+        return typeof k.value === 'string' && isPlainString(k.value) ? [`${out} += ${em.dep(k.value)}`] : [];
+      });
+      return `(${[`${out} = ''`, ...parts, out].join(', ')})`;
+    });
   }
   return (f) => {
     let out = '';

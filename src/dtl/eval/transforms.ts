@@ -3,9 +3,10 @@
 // make-ni) honour the pipe's namespaced-identifier settings at run time.
 import { makeNi, qualifyPropertyName, wildcardMatcher, type KeyMatcher } from '../namespaces';
 import { idPart, nsPart, parseVariablePath, type NiSettings } from '../path';
-import { SKIP, hasOwn, isDict, isPlainString, keyOf, setOwn, toList, truthy, vmap, type Dict, type Value } from '../values';
+import { SKIP, hasOwn, isDict, isInheritedName, isPlainString, keyOf, setOwn, toList, truthy, vmap, type Dict, type Value } from '../values';
 import { copierFor, setterFor } from './access';
 import { specialise } from './clone';
+import { inlinableTransform, quoted } from './fuse';
 import { CONTINUE, DISCARDED, DtlRuntimeError, FILTERED, type Args, type Expr, type Frame, type Transform, type TransformFactory } from './core';
 
 /** Writes `value` to the target under `name` (string or list of names); mode 'default' keeps existing values. */
@@ -37,11 +38,16 @@ const addLike =
     const value = a.e(1);
     if (literal !== undefined && !onlyIfAbsent) {
       const set = setterFor(literal);
-      return specialise<Transform>(
+      const compiled = specialise<Transform>(
         ['set', 'value', 'setProperty', 'literal'],
         '(f) => { if (f.run.ns.enabled) setProperty(f, literal, value(f), false); else set(f.T, value(f)); return 0; }',
         [set, value, setProperty, literal],
       );
+      return inlinableTransform(compiled, (em, f) => {
+        const v = em.tmp();
+        const write = literal === '__proto__' ? `${em.dep(set)}(${f}.T, ${v})` : `${f}.T[${quoted(literal)}] = ${v}`;
+        return `${v} = ${em.expr(value, f)}; if (${f}.run.ns.enabled) ${em.dep(setProperty)}(${f}, ${em.dep(literal)}, ${v}, false); else ${write};`;
+      });
     }
     const name = a.e(0);
     return (f) => {
@@ -110,13 +116,23 @@ const copy: TransformFactory = (a) => {
   if (copyAll || !incLiteral || !excLiteral) return general;
   const exc = matchers(excLiteral, NO_NI);
   if (incLiteral.every((p) => !/[*?]/.test(p))) {
-    const copyNames = copierFor(incLiteral.filter((n) => !anyMatch(exc, n)));
+    const names = incLiteral.filter((n) => !anyMatch(exc, n));
+    const copyNames = copierFor(names);
     // Own code per site (see eval/clone.ts), so the copier call stays monomorphic.
-    return specialise<Transform>(
+    const compiled = specialise<Transform>(
       ['copyNames', 'general'],
       "(f) => { if (f.run.ns.enabled) return general(f); const S = f.S; if (typeof S === 'object' && S !== null && !Array.isArray(S)) copyNames(S, f.T); return 0; }",
       [copyNames, general],
     );
+    return inlinableTransform(compiled, (em, f) => {
+      const S = em.tmp();
+      const s = em.tmp();
+      // As copierFor: names every object inherits go through the copier (own properties only).
+      const copies = names.some(isInheritedName)
+        ? `${em.dep(copyNames)}(${S}, ${f}.T);`
+        : names.map((n) => `if (${quoted(n)} in ${S}) ${f}.T[${quoted(n)}] = ${S}[${quoted(n)}];`).join(' ');
+      return `if (${f}.run.ns.enabled) { if ((${s} = ${em.dep(general)}(${f})) !== 0) return ${s}; } else { ${S} = ${f}.S; if (typeof ${S} === 'object' && ${S} !== null && !Array.isArray(${S})) { ${copies} } }`;
+    });
   }
   const inc = matchers(incLiteral, NO_NI);
   return (f) => {
