@@ -242,6 +242,9 @@ table('strings', [
   [['split', '-', ['list', 'a-b', 'c-d', 'e']], ['a', 'b', 'c', 'd', 'e']],
   [['strip', ['list', ' ab ', 'cd ', 'ef']], ['ab', 'cd', 'ef']],
   [['strip', '  abc'], 'abc'],
+  // A typed value (here a datetime) is not a string: dropped, even with nothing to strip.
+  [['strip', '~t2020-01-01T00:00:00Z'], null],
+  [['strip', ['list', '~t2020-01-01T00:00:00Z', ' a ']], ['a']],
   [['strip', 'xy', ['list', '123xyx', 'xy456yx']], ['123', '456']],
   [['lstrip', ['list', ' ab ', 'cd ', 'ef']], ['ab ', 'cd ', 'ef']],
   [['lstrip', '  abc'], 'abc'],

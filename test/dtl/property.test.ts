@@ -203,24 +203,37 @@ describe('fused rules give what the closures give', () => {
       fc.tuple(fc.constant('if'), tie('e'), tie('e'), tie('e')),
       fc.tuple(fc.constant('if'), tie('e'), literal, literal),
       fc.array(tie('e'), { minLength: 1, maxLength: 4 }).map((xs) => ['coalesce', ['list', ...xs]]),
+      fc.array(tie('e'), { maxLength: 3 }).map((xs) => ['list', ...xs]),
+      fc.tuple(fc.constantFrom('and', 'or', 'not'), fc.array(tie('e'), { minLength: 1, maxLength: 3 })).map(([fn, xs]) => [fn, ...xs]),
+      fc.tuple(fc.constantFrom('first', 'is-null', 'is-not-null', 'strip', 'lstrip', 'rstrip'), tie('e')),
+      fc.tuple(fc.constantFrom('eq', 'gt', 'coalesce'), tie('e'), tie('e')),
+      fc.constantFrom(['strip', '\t x \u00a0'], ['lstrip', ' x'], ['rstrip', 'x\n'], ['strip', 'xa', 'axa']),
       // Not written out: called from the fused code.
       fc.tuple(fc.constant('string'), tie('e')),
       fc.tuple(fc.constant('map'), fc.constant(['upper', '_.']), tie('e')),
     ),
   })).e;
-  const step = fc.oneof(
-    fc.tuple(fc.constant('add'), fc.constantFrom(...NAMES), expr),
-    fc.tuple(fc.constant('copy'), fc.constantFrom(...NAMES)),
-    fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 4 }).map((ns) => ['copy', ['list', ...ns]]),
-    fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 3 }).map((ns) => ['copy', ['list', ...ns], 'n']),
-    // Not written out, and stopping the list with a status.
-    fc.tuple(fc.constant('filter'), expr),
-    fc.tuple(fc.constant('discard'), expr),
-    fc.tuple(fc.constant('default'), fc.constantFrom(...NAMES), expr),
-    fc.tuple(fc.constant('remove'), fc.constantFrom(...NAMES)),
-  );
+  const step: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    s: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.tuple(fc.constant('add'), fc.constantFrom(...NAMES), expr),
+      fc.tuple(fc.constant('copy'), fc.constantFrom(...NAMES)),
+      fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 4 }).map((ns) => ['copy', ['list', ...ns]]),
+      fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 3 }).map((ns) => ['copy', ['list', ...ns], 'n']),
+      // Stopping the list with a status.
+      fc.tuple(fc.constant('filter'), expr),
+      fc.tuple(fc.constant('discard'), expr),
+      fc.constantFrom(['filter'], ['discard']),
+      // Not written out: called from the fused code.
+      fc.tuple(fc.constant('default'), fc.constantFrom(...NAMES), expr),
+      fc.tuple(fc.constant('remove'), fc.constantFrom(...NAMES)),
+      // A branch is a list of its own, written into the list around it.
+      fc.tuple(fc.constant('if'), expr, fc.array(tie('s'), { maxLength: 3 })),
+      fc.tuple(fc.constant('if'), expr, fc.array(tie('s'), { maxLength: 3 }), tie('s')),
+    ),
+  })).s;
 
-  it('random rules of paths, literals, lower/upper, concat, eq/neq, if, coalesce, add and copy', () => {
+  it('random rules of paths, literals, lower/upper, concat, eq/neq, if, coalesce, list, and/or/not, strip, first, add, copy, filter/discard and nested lists', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), entity, fc.boolean(), (steps, e, ns) => {
         const rules = { default: [['copy', '_id'], ...steps, ['add', 'applied', ['apply', 'sub', '_S.kids']]], sub: steps };

@@ -3,7 +3,7 @@
 import { compareValues, firstValue, isNumeric, isPlainString, kindOf, toList, truthy, valuesEqual, type Value } from '../values';
 import { constantOf, type Args, type Expr, type ExprFactory } from './core';
 import { specialise } from './clone';
-import { inlinableExpr } from './fuse';
+import { inlinableExpr, type Emitter } from './fuse';
 import { fn1, fn2, optionalLead } from './helpers';
 
 /** DTL equality: list coercion, exact comparison; null equals only null. */
@@ -50,20 +50,24 @@ function ordered(a: Value, b: Value, test: (c: number) => boolean): boolean {
   return comparable && test(compareValues(x, y));
 }
 
+/** `(truthy(x0) && truthy(x1) ...)` written out; evaluation stops at the first that decides, as in the loop. */
+const emitJunction = (xs: readonly Expr[], op: '&&' | '||') => (em: Emitter, f: string) =>
+  `(${xs.map((x) => `${em.dep(truthy)}(${em.expr(x, f)})`).join(` ${op} `) || (op === '&&' ? 'true' : 'false')})`;
+
 const and: ExprFactory = (a) => {
   const xs = a.raw.map((_, i) => a.e(i));
-  return (f) => {
+  return inlinableExpr((f) => {
     for (const x of xs) if (!truthy(x(f))) return false;
     return true;
-  };
+  }, emitJunction(xs, '&&'));
 };
 
 const or: ExprFactory = (a) => {
   const xs = a.raw.map((_, i) => a.e(i));
-  return (f) => {
+  return inlinableExpr((f) => {
     for (const x of xs) if (truthy(x(f))) return true;
     return false;
-  };
+  }, emitJunction(xs, '||'));
 };
 
 const allAny =
@@ -86,7 +90,7 @@ export const booleanFunctions: Record<string, ExprFactory> = {
   or,
   not: (a) => {
     const inner = and(a);
-    return (f) => !inner(f);
+    return inlinableExpr((f) => !inner(f), (em, f) => `!${em.expr(inner, f)}`);
   },
   all: allAny(true),
   any: allAny(false),

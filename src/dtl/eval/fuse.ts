@@ -15,6 +15,8 @@ export interface Emitter {
   tmp(): string;
   /** Code of an expression evaluated with the frame in `f`: written out when it can be, a call otherwise. */
   expr(e: Expr, f: string): string;
+  /** Statements of a transform on the frame in `f`: falling through on CONTINUE, returning any other status. */
+  transform(t: Transform, f: string): string;
 }
 
 /** An expression's code (a JS expression) for frame variable `f`. */
@@ -49,6 +51,8 @@ export const quoted = (name: string): string => JSON.stringify(name);
  */
 export function fuseTransforms(steps: readonly Transform[]): Transform | undefined {
   if (!steps.some((t) => transformEmits.has(t))) return undefined;
+  // A list inside another (an `if` branch) is written into the outer list's function in turn.
+  const emitSteps: TransformEmit = (em, f) => steps.map((t) => em.transform(t, f)).join('\n');
   const deps: unknown[] = [];
   const depNames = new Map<unknown, string>();
   let tmps = 0;
@@ -67,14 +71,14 @@ export function fuseTransforms(steps: readonly Transform[]): Transform | undefin
       const emit = exprEmits.get(e);
       return emit ? emit(em, f) : `${em.dep(e)}(${f})`;
     },
-  };
-  const body = steps
-    .map((t) => {
+    transform(t, f) {
       const emit = transformEmits.get(t);
-      return emit ? emit(em, 'f') : `if ((s = ${em.dep(t)}(f)) !== 0) return s;`;
-    })
-    .join('\n');
+      return emit ? emit(em, f) : `if ((s = ${em.dep(t)}(${f})) !== 0) return s;`;
+    },
+  };
+  const body = emitSteps(em, 'f');
   const locals = ['s', ...Array.from({ length: tmps }, (_, i) => `t${i}`)].join(', ');
   const names = deps.map((_, i) => `d${i}`);
-  return new Function(...names, `return (f) => {\nlet ${locals};\n${body}\nreturn 0;\n};`)(...deps) as Transform;
+  const fused = new Function(...names, `return (f) => {\nlet ${locals};\n${body}\nreturn 0;\n};`)(...deps) as Transform;
+  return inlinableTransform(fused, emitSteps);
 }

@@ -2,6 +2,7 @@
 import { compareValues, hasOwn, isDict, isInt, isNumeric, keyOf, setOwn, toList, truthy, type Dict, type Value } from '../values';
 import type { Expr, ExprFactory, Frame } from './core';
 import { fn1, fn2, optionalLead } from './helpers';
+import { inlinableExpr } from './fuse';
 import { arithmetic } from './math';
 import { pythonJson } from './text';
 
@@ -261,7 +262,10 @@ export function sumValues(values: Value[]): Value {
 export const listFunctions: Record<string, ExprFactory> = {
   list: (a) => {
     const xs = a.raw.map((_, i) => a.e(i));
-    return (f) => xs.map((x) => x(f) ?? null);
+    return inlinableExpr(
+      (f) => xs.map((x) => x(f) ?? null),
+      (em, f) => `[${xs.map((x) => `(${em.expr(x, f)}) ?? null`).join(', ')}]`,
+    );
   },
   combine,
   flatten,

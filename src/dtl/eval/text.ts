@@ -90,21 +90,27 @@ const strip =
   (a) => {
     const { lead, rest } = optionalLead(a, 1);
     const values = rest[0]!;
-    return (f) => {
-      const chars = lead ? lead(f) : undefined;
-      const set = typeof chars === 'string' ? new Set([...chars]) : undefined;
+    // Printable ASCII at the ends strips nothing by default: the usual case, without splitting.
+    const unchanged = (x: string) => (side === 'right' || printableAscii(x.charCodeAt(0))) && (side === 'left' || printableAscii(x.charCodeAt(x.length - 1)));
+    const stripOne = (x: Value, set: Set<string> | undefined): Value => {
+      if (!isPlainString(x)) return SKIP;
+      if (!set && unchanged(x)) return x;
       const isStripped = (c: string) => (set ? set.has(c) : /\s/.test(c));
-      return vmap(values(f), (x) => {
-        if (!isPlainString(x)) return SKIP;
-        // Printable ASCII at the ends strips nothing by default: the usual case, without splitting.
-        if (!set && (side === 'right' || printableAscii(x.charCodeAt(0))) && (side === 'left' || printableAscii(x.charCodeAt(x.length - 1)))) return x;
-        const cs = [...x];
-        let s = 0;
-        let e = cs.length;
-        if (side !== 'right') while (s < e && isStripped(cs[s]!)) s++;
-        if (side !== 'left') while (e > s && isStripped(cs[e - 1]!)) e--;
-        return cs.slice(s, e).join('');
-      });
+      const cs = [...x];
+      let s = 0;
+      let e = cs.length;
+      if (side !== 'right') while (s < e && isStripped(cs[s]!)) s++;
+      if (side !== 'left') while (e > s && isStripped(cs[e - 1]!)) e--;
+      return cs.slice(s, e).join('');
+    };
+    const byDefault = (x: Value) => stripOne(x, undefined);
+    /** Default characters (whitespace): a plain string with printable ends is its own result. */
+    const stripDefault = (v: Value): Value => (typeof v === 'string' && isPlainString(v) && unchanged(v) ? v : vmap(v, byDefault));
+    if (!lead) return inlinableExpr((f) => stripDefault(values(f)), (em, f) => `${em.dep(stripDefault)}(${em.expr(values, f)})`);
+    return (f) => {
+      const chars = lead(f);
+      const set = typeof chars === 'string' ? new Set([...chars]) : undefined;
+      return vmap(values(f), (x) => stripOne(x, set));
     };
   };
 

@@ -285,16 +285,22 @@ const createChild: TransformFactory = (a) => {
 const stopUnless =
   (status: typeof FILTERED | typeof DISCARDED): TransformFactory =>
   (a) => {
-    if (a.raw.length === 0) return () => status;
+    if (a.raw.length === 0) return inlinableTransform(() => status, () => `return ${status};`);
     const condition = a.e(0);
-    return (f) => (truthy(condition(f)) ? CONTINUE : status);
+    return inlinableTransform(
+      (f) => (truthy(condition(f)) ? CONTINUE : status),
+      (em, f) => `if (!${em.dep(truthy)}(${em.expr(condition, f)})) return ${status};`,
+    );
   };
 
 const ifTransform: TransformFactory = (a) => {
   const condition = a.e(0);
   const then = a.t(1);
   const otherwise: Transform | undefined = a.raw.length > 2 ? a.t(2) : undefined;
-  return (f) => (truthy(condition(f)) ? then(f) : otherwise ? otherwise(f) : CONTINUE);
+  return inlinableTransform(
+    (f) => (truthy(condition(f)) ? then(f) : otherwise ? otherwise(f) : CONTINUE),
+    (em, f) => `if (${em.dep(truthy)}(${em.expr(condition, f)})) { ${em.transform(then, f)} }${otherwise ? ` else { ${em.transform(otherwise, f)} }` : ''}`,
+  );
 };
 
 const caseTransform: TransformFactory = (a) => {
