@@ -46,6 +46,9 @@ export function benchEntities(n: number): Entity[] {
 
 const ctx: DtlContext = { dataset: () => undefined, now: () => new Date(0), uuid: () => '0' };
 
+/** Tries per run and side: the best is kept (a moment another process has the CPU is left out). */
+export const DTL_TRIES = 5;
+
 export interface DtlSamples {
   readonly dtlMs: number[];
   readonly jsMs: number[];
@@ -57,7 +60,7 @@ export interface DtlSamples {
  * figure for each is the best of `tries` (a moment another process takes the CPU is left out),
  * each try after a full garbage collection.
  */
-export function dtlSamples(n: number, runs: number, warmup: number, passes: number, tries = 3): DtlSamples {
+export function dtlSamples(n: number, runs: number, warmup: number, passes: number, tries = DTL_TRIES): DtlSamples {
   const entities = benchEntities(n);
   const dtl = compileDtl({ rules: BENCH_RULES });
   let sink = 0;

@@ -15,7 +15,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dtlSamples } from './dtl';
+import { DTL_TRIES, dtlSamples } from './dtl';
 import { canonicalJsonFiles } from '../../src/sesam/files';
 import { bigConfig, python, PYTHON_REFERENCE } from './format';
 import { definitionsWithFlows, generateOnce, REPO, writeSyntheticProject } from './generate';
@@ -285,7 +285,7 @@ async function measureDtl(): Promise<Measure[]> {
       time: series('DTL', dtl, r.peakRssMb),
       reference: series('hand-written JS', js),
       ratio,
-      notes: [`each run: the best of 3, each after a full GC; ratio spread ±${(ratioSpread * 100).toFixed(1)} % around its median`],
+      notes: [`each run: the best of ${DTL_TRIES}, each after a full GC; ratio spread ±${(ratioSpread * 100).toFixed(1)} % around its median`],
       target: '≤ 2×, spread < ±15 %',
       met: ratio.median <= 2 && ratioSpread < 0.15,
     },
