@@ -15,6 +15,8 @@ type Build = (values: readonly unknown[]) => Record<string, unknown>;
 interface Shape {
   readonly next: Map<string, Shape>;
   build?: Build;
+  /** Objects of this key list built so far (up to BUILD_AFTER). */
+  uses?: number;
 }
 
 const root: Shape = { next: new Map() };
@@ -23,6 +25,12 @@ let shapes = 0;
 const MAX_SHAPES = 100_000;
 /** Literals with more properties than V8 keeps in the object itself gain nothing. */
 const MAX_KEYS = 200;
+/**
+ * A key list gets its literal's code on its third object: compiling code costs about as much as
+ * building a hundred objects, and most key lists of a small run (a test scenario's records) are
+ * built once or twice.
+ */
+const BUILD_AFTER = 2;
 
 /** The object `{ keys[i]: values[i] }`, in key order, in V8's fast form where it can be. */
 export function objectOf(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
@@ -44,6 +52,7 @@ function builderFor(keys: readonly string[]): Build | undefined {
     shape = next;
   }
   if (shape.build === undefined) {
+    if ((shape.uses = (shape.uses ?? 0) + 1) <= BUILD_AFTER) return undefined;
     // A literal `"__proto__": v` would set the prototype instead of a property.
     if (keys.includes('__proto__')) return undefined;
     // Only JSON-quoted names go into the code: no text of the entity is ever run.
