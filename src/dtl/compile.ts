@@ -23,7 +23,7 @@ import {
   type Transform,
 } from './eval/core';
 import { getterFor } from './eval/access';
-import { fuseTransforms, inlinableExpr, quoted } from './eval/fuse';
+import { fusibleList, fuseWhenHot, inlinableExpr, quoted } from './eval/fuse';
 import { specialise } from './eval/clone';
 import { EXPRESSIONS, TRANSFORMS } from './eval/families';
 import { parseVariablePath, walkPath, type NiSettings } from './path';
@@ -36,10 +36,11 @@ export interface CompileOptions {
    */
   propagateDeleted?: boolean;
   /**
-   * Write each rule's transforms into one function where their code is known (default true; see
-   * eval/fuse.ts). Off, every call stays a closure of its own: the same results, for comparing.
+   * Runs of a rule after which its transforms are written into one function where their code is
+   * known (eval/fuse.ts; default 1 000; 0: at once). `Infinity`: every call stays a closure of its
+   * own, with the same results (for comparing).
    */
-  fuse?: boolean;
+  fuseAfter?: number;
 }
 
 export interface CompiledDtl {
@@ -52,6 +53,8 @@ export interface CompiledDtl {
 }
 
 const NO_ALIASES: Scope = { aliases: new Set() };
+/** Runs of a rule before it is written out as one function (see CompileOptions.fuseAfter). */
+const FUSE_AFTER = 1000;
 
 function rootGetter(root: string): Expr {
   switch (root) {
@@ -111,13 +114,16 @@ class RulesCompiler {
 
   constructor(
     private readonly raw: Record<string, unknown>,
-    private readonly fuse = true,
+    private readonly fuseAfter = FUSE_AFTER,
   ) {
     for (const name of Object.keys(raw)) {
       const ref: RuleRef = { name, body: () => CONTINUE };
       this.rules.set(name, ref);
     }
-    for (const [name, body] of Object.entries(raw)) this.rules.get(name)!.body = this.transformList(body, [name]);
+    for (const [name, body] of Object.entries(raw)) {
+      const ref = this.rules.get(name)!;
+      ref.body = fuseWhenHot(this.transformList(body, [name]), fuseAfter, (fused) => (ref.body = fused));
+    }
   }
 
   rule = (name: string): RuleRef => {
@@ -148,23 +154,16 @@ class RulesCompiler {
 
   transformList(raw: unknown, path: Path): Transform {
     if (!Array.isArray(raw)) return () => CONTINUE;
-    if (isSingleCall(raw)) {
-      const only = this.transform(raw, path);
-      return (this.fuse && fuseTransforms([only])) || only;
-    }
+    if (isSingleCall(raw)) return this.transform(raw, path);
     const steps = raw.map((t, i) => this.transform(t, [...path, i]));
     if (steps.length === 0) return () => CONTINUE;
-    if (steps.length <= 64) {
-      // One function for the steps whose code is known (eval/fuse.ts).
-      const fused = this.fuse && fuseTransforms(steps);
-      if (fused) return fused;
-    }
     if (steps.length === 1) return steps[0]!;
     if (steps.length <= 64) {
       // Unrolled, one call site per step (see eval/clone.ts).
       const names = steps.map((_, i) => `t${i}`);
       const body = `(f) => { let s; ${names.map((n) => `if ((s = ${n}(f)) !== 0) return s;`).join(' ')} return 0; }`;
-      return specialise<Transform>(names, body, steps);
+      // Written out as one function with the rule once it runs often (eval/fuse.ts).
+      return fusibleList(specialise<Transform>(names, body, steps), steps);
     }
     return (f) => {
       for (let i = 0; i < steps.length; i++) {
@@ -230,7 +229,7 @@ export function compileDtl(
       findings.map((x) => `${jsonPath(['rules', ...x.path])}: ${x.message} [${x.rule}]`),
     );
   }
-  const compiler = new RulesCompiler(transform.rules, options.fuse !== false);
+  const compiler = new RulesCompiler(transform.rules, options.fuseAfter ?? FUSE_AFTER);
   const root = compiler.rule('default');
   const idRequired = transform.id_required !== false;
   const propagateDeleted = options.propagateDeleted !== false;

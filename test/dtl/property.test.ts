@@ -174,8 +174,8 @@ describe('fused rules give what the closures give', () => {
   };
   const same = (rules: Record<string, unknown>, runs: number, id_required?: boolean) => {
     const transform = { rules, ...(id_required === undefined ? {} : { id_required }) };
-    const fused = compileDtl(transform);
-    const closures = compileDtl(transform, { fuse: false });
+    const fused = compileDtl(transform, { fuseAfter: 0 });
+    const closures = compileDtl(transform, { fuseAfter: Infinity });
     fc.assert(
       fc.property(entity, fc.boolean(), (e, ns) => {
         expect(outcome(fused, e, ns)).toEqual(outcome(closures, e, ns));
@@ -237,8 +237,8 @@ describe('fused rules give what the closures give', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), entity, fc.boolean(), (steps, e, ns) => {
         const rules = { default: [['copy', '_id'], ...steps, ['add', 'applied', ['apply', 'sub', '_S.kids']]], sub: steps };
-        const fused = compileDtl({ rules, id_required: false });
-        const closures = compileDtl({ rules, id_required: false }, { fuse: false });
+        const fused = compileDtl({ rules, id_required: false }, { fuseAfter: 0 });
+        const closures = compileDtl({ rules, id_required: false }, { fuseAfter: Infinity });
         expect(outcome(fused, e, ns)).toEqual(outcome(closures, e, ns));
       }),
       { numRuns: 400 },
@@ -246,6 +246,18 @@ describe('fused rules give what the closures give', () => {
   });
 
   it('the representative rules', () => same(REPRESENTATIVE_RULES, 200));
+
+  it('a rule is written out once it has run often, and gives the same from then on', () => {
+    const rules = { default: [['copy', '_id'], ['add', 'n', ['coalesce', ['list', '_S.name', '_S.email']]], ['add', 'kids', ['apply', 'kid', '_S.kids']]], kid: [['add', 'n', ['lower', '_S.n']]] };
+    const hot = compileDtl({ rules }, { fuseAfter: 3 });
+    const closures = compileDtl({ rules }, { fuseAfter: Infinity });
+    fc.assert(
+      fc.property(fc.array(entity, { minLength: 5, maxLength: 10 }), (es) => {
+        for (const e of es) expect(outcome(hot, e, false)).toEqual(outcome(closures, e, false));
+      }),
+      { numRuns: 30 },
+    );
+  });
 
   it('the DTL of every generated pipe', () => {
     const found = generatedTransforms();

@@ -46,13 +46,32 @@ export function inlinableTransform(fn: Transform, emit: TransformEmit): Transfor
 export const quoted = (name: string): string => JSON.stringify(name);
 
 /**
- * The steps as one function `(f) => status`, or undefined when no step can be written out (the
- * unrolled list of calls is as good then).
+ * Marks a transform list (`list`, running `steps` in order) as one whose code can be written out,
+ * when any step's can; a list inside another (an `if` branch) is then written into the outer one.
  */
-export function fuseTransforms(steps: readonly Transform[]): Transform | undefined {
-  if (!steps.some((t) => transformEmits.has(t))) return undefined;
-  // A list inside another (an `if` branch) is written into the outer list's function in turn.
-  const emitSteps: TransformEmit = (em, f) => steps.map((t) => em.transform(t, f)).join('\n');
+export function fusibleList(list: Transform, steps: readonly Transform[]): Transform {
+  if (list !== steps[0] && steps.some((t) => transformEmits.has(t))) inlinableTransform(list, (em, f) => steps.map((t) => em.transform(t, f)).join('\n'));
+  return list;
+}
+
+/**
+ * A rule's body that is written out as one function once it has run `after` times (`swap` puts
+ * that function in its place): compiling code costs about as much as running a rule a few
+ * hundred times, and most rules of a short run (a test scenario) run a few times only.
+ */
+export function fuseWhenHot(body: Transform, after: number, swap: (fused: Transform) => void): Transform {
+  const emit = transformEmits.get(body);
+  if (!emit || !Number.isFinite(after)) return body;
+  if (after <= 0) return compileFused(emit);
+  let calls = 0;
+  return (f) => {
+    if (++calls === after) swap(compileFused(emit));
+    return body(f);
+  };
+}
+
+/** The statements of `emitSteps` as one function `(f) => status`. */
+function compileFused(emitSteps: TransformEmit): Transform {
   const deps: unknown[] = [];
   const depNames = new Map<unknown, string>();
   let tmps = 0;
@@ -79,6 +98,5 @@ export function fuseTransforms(steps: readonly Transform[]): Transform | undefin
   const body = emitSteps(em, 'f');
   const locals = ['s', ...Array.from({ length: tmps }, (_, i) => `t${i}`)].join(', ');
   const names = deps.map((_, i) => `d${i}`);
-  const fused = new Function(...names, `return (f) => {\nlet ${locals};\n${body}\nreturn 0;\n};`)(...deps) as Transform;
-  return inlinableTransform(fused, emitSteps);
+  return inlinableTransform(new Function(...names, `return (f) => {\nlet ${locals};\n${body}\nreturn 0;\n};`)(...deps) as Transform, emitSteps);
 }
