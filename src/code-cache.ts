@@ -48,15 +48,16 @@ export function cachedCode<T>(kind: string, key: string, produce: () => string, 
     const temp = `${file}.${process.pid}`;
     writeFileSync(temp, source);
     renameSync(temp, file);
-    prune(dirname(file), keep);
+    keepRecent(dirname(file), keep, '.js');
   } catch {
     // A read-only cache only costs producing it on the next run.
   }
   return loaded;
 }
 
-function prune(dir: string, keep: number): void {
-  const entries = readdirSync(dir).filter((name) => name.endsWith('.js'));
+/** Keeps the `keep` most recently written files of `dir` whose names end with `ext`. */
+export function keepRecent(dir: string, keep: number, ext: string): void {
+  const entries = readdirSync(dir).filter((name) => name.endsWith(ext));
   if (entries.length <= keep) return;
   const dated = entries.map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.time - a.time);
   for (const { name } of dated.slice(keep)) rmSync(join(dir, name), { force: true });
