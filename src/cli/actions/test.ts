@@ -7,13 +7,13 @@ import path from 'node:path';
 import { inputError } from '../../errors';
 import { loadDefinitions } from '../../compile/load';
 import { compile } from '../../compile/index';
-import { validatedProject } from '../../validated';
 import { configFromFolder, configFromProject, loadScenarios } from '../../simulate/scenario/load';
 import { ScenarioPool, runOne } from '../../simulate/scenario/pool';
 import { resultLines, summaryLine } from '../../simulate/scenario/report';
 import type { SimConfig } from '../../simulate/scenario/run';
 import { defaultWorldFactory, knownStores } from '../../simulate/scenario/world';
 import { type Io, colors, printJson } from '../io';
+import { validatedOnce } from './validated-once';
 
 export interface TestOptions {
   scenarios: string;
@@ -65,7 +65,7 @@ export async function testCommand(io: Io, options: TestOptions): Promise<void> {
     pool?.definitionsLoaded(io.cwd);
     const config: SimConfig = options.config
       ? await configFromFolder(path.resolve(io.cwd, options.config))
-      : configFromProject(validatedProject(compile(definitions)));
+      : configFromProject(await validatedOnce(compile(definitions)));
     const factory = defaultWorldFactory(config, definitions);
     const scenarios = await loadScenarios(dir, knownStores(factory), options.filter, options.scenarios);
     if (scenarios.length === 0)

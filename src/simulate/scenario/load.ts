@@ -94,7 +94,7 @@ export async function loadScenarios(dir: string, stores: KnownStores, filter?: s
     } catch (error) {
       throw inputError(`cannot read ${shown}: ${(error as Error).message}`);
     }
-    const scenario = parseScenarioCached(text, shown, stores);
+    const scenario = await parseScenarioCached(text, shown, stores);
     if (filter && !name.includes(filter) && !scenario.name.includes(filter)) continue;
     out.push(scenario);
   }

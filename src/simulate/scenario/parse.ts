@@ -1,11 +1,7 @@
 // Scenario files (the format is in README.md, "Scenario files"): YAML 1.2 (core schema, so timestamps stay strings) with a name
 // and a list of steps. Every shape error names the file, the step (number and kind) and the
 // YAML line, and is an input error (exit 2).
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { version as yamlVersion } from 'yaml/package.json';
 import { inputError } from '../../errors';
 
 export type JsonRecord = Record<string, unknown>;
@@ -147,26 +143,6 @@ function tooDeep(text: string): { line: number; column: number; what: string } |
     previous = c;
   }
   return undefined;
-}
-
-let parserVersion: string | null | undefined;
-
-/**
- * What a parsed scenario depends on besides the file's text and name and the known stores: the
- * YAML library's version and this parser's code as it was loaded (the module file it runs from,
- * source or bundle chunk). Parses kept on disk are keyed with it; null when the code is not in a
- * readable file (nothing is kept then).
- */
-export function scenarioParserVersion(): string | null {
-  if (parserVersion === undefined) {
-    try {
-      const code = readFileSync(fileURLToPath(import.meta.url));
-      parserVersion = `${yamlVersion}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`;
-    } catch {
-      parserVersion = null;
-    }
-  }
-  return parserVersion;
 }
 
 /** Parses and checks one scenario file's text. Throws an input error (exit 2) on any problem. */

@@ -12,9 +12,9 @@ const DIR = path.join(REPO, 'test/scenarios');
 const stores = { customcrm: ['customer', 'contact'], poweroffice: ['customers'] };
 const GOOD = 'name: kept\nsteps:\n  - given:\n      customcrm:\n        customer:\n          - {id: cu-1, n: .inf, m: .nan, z: -0.0}\n  - sync: {}\n';
 
-const failure = (run: () => unknown) => {
+const failure = async (run: () => unknown) => {
   try {
-    run();
+    await run();
   } catch (error) {
     return { message: (error as Error).message, kind: (error as { kind?: string }).kind };
   }
@@ -24,7 +24,7 @@ const failure = (run: () => unknown) => {
 describe('kept scenario parses', () => {
   afterAll(removeTempDirs);
 
-  it('give what a fresh parse gives, for every scenario of test/scenarios', () => {
+  it('give what a fresh parse gives, for every scenario of test/scenarios', async () => {
     const known = knownStores(defaultWorldFactory({ pipes: [], systems: [], env: {} }, definitions));
     const names = readdirSync(DIR).filter((n) => n.endsWith('.yaml'));
     expect(names.length).toBeGreaterThan(10);
@@ -32,45 +32,45 @@ describe('kept scenario parses', () => {
       const text = readFileSync(path.join(DIR, name), 'utf8');
       const file = `test/scenarios/${name}`;
       const fresh = parseScenario(text, file, known);
-      parseScenarioCached(text, file, known);
+      await parseScenarioCached(text, file, known);
       expect(existsSync(keptScenarioPath(text, file, known)!), name).toBe(true);
-      expect(parseScenarioCached(text, file, known), name).toEqual(fresh);
+      expect(await parseScenarioCached(text, file, known), name).toEqual(fresh);
     }
   });
 
-  it('keep values JSON cannot hold (infinity, not-a-number, negative zero) and the shown file name', () => {
-    const first = parseScenarioCached(GOOD, 'a/kept.yaml', stores);
-    const again = parseScenarioCached(GOOD, 'a/kept.yaml', stores);
+  it('keep values JSON cannot hold (infinity, not-a-number, negative zero) and the shown file name', async () => {
+    const first = await parseScenarioCached(GOOD, 'a/kept.yaml', stores);
+    const again = await parseScenarioCached(GOOD, 'a/kept.yaml', stores);
     expect(again).toEqual(first);
     const given = again.steps[0]!;
     const record = given.kind === 'given' ? given.records.customcrm!.customer![0]! : {};
     expect(record.n).toBe(Infinity);
     expect(record.m).toBeNaN();
     expect(Object.is(record.z, -0)).toBe(true);
-    expect(parseScenarioCached(GOOD, 'b/kept.yaml', stores).file).toBe('b/kept.yaml');
+    expect((await parseScenarioCached(GOOD, 'b/kept.yaml', stores)).file).toBe('b/kept.yaml');
   });
 
-  it('parse a damaged kept file again', () => {
+  it('parse a damaged kept file again', async () => {
     const text = GOOD.replace('kept', 'damaged');
-    parseScenarioCached(text, 'damaged.yaml', stores);
+    await parseScenarioCached(text, 'damaged.yaml', stores);
     const kept = keptScenarioPath(text, 'damaged.yaml', stores)!;
     writeFileSync(kept, 'not a serialised scenario');
-    expect(parseScenarioCached(text, 'damaged.yaml', stores)).toEqual(parseScenario(text, 'damaged.yaml', stores));
+    expect(await parseScenarioCached(text, 'damaged.yaml', stores)).toEqual(parseScenario(text, 'damaged.yaml', stores));
     expect(readFileSync(kept, 'utf8')).not.toBe('not a serialised scenario');
   });
 
-  it('never keep an error: an edited file gives the same error, line and column as a fresh parse', () => {
-    parseScenarioCached(GOOD, 'edited.yaml', stores);
+  it('never keep an error: an edited file gives the same error, line and column as a fresh parse', async () => {
+    await parseScenarioCached(GOOD, 'edited.yaml', stores);
     for (const bad of [
       GOOD.replace('  - sync: {}\n', '  - sync: {\n'),
       GOOD.replace('  - sync: {}\n', '  - teleport: {}\n'),
       GOOD.replace('customer:', 'invoice:'),
       `${GOOD}${'  '.repeat(201)}x: 1\n`,
     ]) {
-      const fresh = failure(() => parseScenario(bad, 'edited.yaml', stores));
+      const fresh = await failure(() => parseScenario(bad, 'edited.yaml', stores));
       expect(fresh.message).toMatch(/edited\.yaml: (step \d \(\w+\): )?line \d+/);
-      expect(failure(() => parseScenarioCached(bad, 'edited.yaml', stores))).toEqual(fresh);
-      expect(failure(() => parseScenarioCached(bad, 'edited.yaml', stores))).toEqual(fresh);
+      expect(await failure(() => parseScenarioCached(bad, 'edited.yaml', stores))).toEqual(fresh);
+      expect(await failure(() => parseScenarioCached(bad, 'edited.yaml', stores))).toEqual(fresh);
       expect(existsSync(keptScenarioPath(bad, 'edited.yaml', stores)!)).toBe(false);
     }
   });
