@@ -66,6 +66,7 @@ export async function testCommand(io: Io, options: TestOptions): Promise<void> {
     const config: SimConfig = options.config
       ? await configFromFolder(path.resolve(io.cwd, options.config))
       : configFromProject(await validatedOnce(compile(definitions)));
+    pool?.configReady(config);
     const factory = defaultWorldFactory(config, definitions);
     const scenarios = await loadScenarios(dir, knownStores(factory), options.filter, options.scenarios);
     if (scenarios.length === 0)

@@ -22,7 +22,8 @@ export type Outcome = { result: ScenarioResult } | { error: { message: string; k
 /** Messages between this thread and a worker. */
 export type ToWorker =
   | { type: 'definitions'; cwd: string }
-  | { type: 'run'; config: SimConfig; scenarios: Scenario[]; trace: boolean; debug: boolean; claims: Int32Array; owners: Int32Array; id: number };
+  | { type: 'config'; config: SimConfig }
+  | { type: 'run'; scenarios: Scenario[]; trace: boolean; debug: boolean; claims: Int32Array; owners: Int32Array; id: number };
 export type FromWorker = { type: 'outcome'; index: number; outcome: Outcome } | { type: 'unavailable'; message: string };
 
 /** A failed result for a scenario that did not run to an end (step 0: not at one of its steps). */
@@ -111,7 +112,20 @@ export class ScenarioPool {
 
   /** The definitions are loaded (and their bundle built) in `cwd`: workers may load them now. */
   definitionsLoaded(cwd: string): void {
-    for (const t of this.threads) if (t.alive) t.worker.postMessage({ type: 'definitions', cwd } satisfies ToWorker);
+    this.post({ type: 'definitions', cwd });
+  }
+
+  /** The config the scenarios will run against: workers get ready for it (compile its DTL) while the scenarios are read. */
+  configReady(config: SimConfig): void {
+    if (this.config === config) return;
+    this.config = config;
+    this.post({ type: 'config', config });
+  }
+
+  private config: SimConfig | undefined;
+
+  private post(message: ToWorker): void {
+    for (const t of this.threads) if (t.alive) t.worker.postMessage(message);
   }
 
   /**
@@ -170,9 +184,10 @@ export class ScenarioPool {
       wake(); // this thread may have to take the rest
     };
     this.onExit = abandon;
+    this.configReady(config);
     for (const t of this.threads) {
       if (!t.alive) abandon(t);
-      else t.worker.postMessage({ type: 'run', config, scenarios, trace: options.trace, debug: options.debug, claims, owners, id: t.id } satisfies ToWorker);
+      else t.worker.postMessage({ type: 'run', scenarios, trace: options.trace, debug: options.debug, claims, owners, id: t.id } satisfies ToWorker);
     }
 
     for (;;) {
