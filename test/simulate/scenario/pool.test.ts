@@ -8,21 +8,10 @@ import type { Scenario } from '../../../src/simulate/scenario/parse';
 import type { ScenarioResult, WorldFactory } from '../../../src/simulate/scenario/run';
 import { defaultWorldFactory, knownStores } from '../../../src/simulate/scenario/world';
 import { REPO, removeTempDirs, runCli, tempDir } from '../../helpers/cli';
+import { FAILING_SCENARIO } from '../../helpers/scenarios';
 import { definitions } from '../../helpers/systems';
 
 const SCENARIOS = path.join(REPO, 'test/scenarios');
-const FAILING = `name: expects the wrong name
-steps:
-  - given:
-      customcrm:
-        customer:
-          - {id: cu-1, name: Fjord AS, email: post@fjord.no, is_person: false, updated_at: "2026-01-01T10:00:00+00:00"}
-  - sync: {}
-  - expect:
-      poweroffice:
-        customers:
-          - match: {Name: Fjell AS}
-`;
 const PENDING = 'name: waits for a fix\npending: generator bug\nsteps:\n  - sync: {}\n';
 const ORPHAN = 'name: orphan\nsteps:\n  - given:\n      poweroffice:\n        contactperson:\n          - {Id: 1, FirstName: Per}\n';
 
@@ -31,7 +20,7 @@ async function someScenarios(count: number, extra: Record<string, string> = {}):
   const dir = await tempDir();
   const names = (await readdir(SCENARIOS)).filter((n) => n.endsWith('.yaml')).sort().slice(0, count);
   for (const name of names) await cp(path.join(SCENARIOS, name), path.join(dir, name));
-  for (const [name, text] of Object.entries({ 'b-failing.yaml': FAILING, 'c-pending.yaml': PENDING, ...extra })) await writeFile(path.join(dir, name), text);
+  for (const [name, text] of Object.entries({ 'b-failing.yaml': FAILING_SCENARIO, 'c-pending.yaml': PENDING, ...extra })) await writeFile(path.join(dir, name), text);
   return dir;
 }
 
