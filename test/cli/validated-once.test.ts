@@ -47,4 +47,13 @@ describe('validating a compiled project once per build', () => {
     expect(validatedMarker(clean, null)).toBeUndefined();
     expect(await validatedOnce(clean, null)).toBe(clean.project);
   });
+
+  it('loadDefinitions without dataflows gives the same systems and emulators and no dataflow', async () => {
+    const all = await loadDefinitions(REPO);
+    const emulated = await loadDefinitions(REPO, { dataflows: false });
+    expect(all.dataflows.length).toBeGreaterThan(0);
+    expect(emulated.dataflows).toEqual([]);
+    expect(emulated.systems.map((x) => x.id)).toEqual(all.systems.map((x) => x.id));
+    expect(emulated.emulators!.map((x) => x.system)).toEqual(all.emulators!.map((x) => x.system));
+  });
 });

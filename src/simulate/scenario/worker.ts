@@ -23,7 +23,7 @@ if (port) {
   port.on('message', (m: ToWorker) => {
     switch (m.type) {
       case 'definitions':
-        definitions = loadDefinitions(m.cwd);
+        definitions = loadDefinitions(m.cwd, { dataflows: false });
         definitions.catch(() => {}); // reported when the config needs them
         return;
       case 'config':
