@@ -48,6 +48,9 @@ describe('validating a compiled project once per build', () => {
     expect(await validatedOnce(clean, null)).toBe(clean.project);
   });
 
+});
+
+describe('definitions for emulated systems only', () => {
   it('loadDefinitions without dataflows gives the same systems and emulators and no dataflow', async () => {
     const all = await loadDefinitions(REPO);
     const emulated = await loadDefinitions(REPO, { dataflows: false });
