@@ -70,7 +70,7 @@ interface Thread {
   reason?: string;
 }
 
-/** Claimed by this thread (in `owners`); workers write their id + 1. */
+/** Taken by this thread (in `owners`; a worker writes its id, from 1). */
 const HERE = -1;
 
 export class ScenarioPool {
