@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { version } from '../package.json';
 import { packageRoot } from './paths';
 
 /** node_modules/.cache/sesamflow/<kind> of the project or checkout sesamflow runs in. */
@@ -13,6 +15,23 @@ export function cacheDir(kind: string): string {
   const root = packageRoot();
   const modules = basename(dirname(root)) === 'node_modules' ? dirname(root) : join(root, 'node_modules');
   return join(modules, '.cache', 'sesamflow', kind);
+}
+
+let build: string | null | undefined;
+
+/**
+ * Which build of sesamflow runs: the file this code was loaded from (a CLI bundle lies in a
+ * folder named after a key of all its sources, dependencies and Node version; a packed one in
+ * dist/), its size and time, and the package version. Null when running from the TypeScript
+ * sources, which can change between runs without anything noticing.
+ */
+export function buildIdentity(): string | null {
+  if (build === undefined) {
+    const file = import.meta.url.startsWith('file:') ? fileURLToPath(import.meta.url) : '';
+    const stats = file && !file.endsWith('.ts') ? statSync(file, { throwIfNoEntry: false }) : undefined;
+    build = stats ? JSON.stringify([file, stats.size, stats.mtimeMs, version]) : null;
+  }
+  return build;
 }
 
 /** A short key of `parts` (JSON-serialisable): equal parts, equal key. */
@@ -48,15 +67,16 @@ export function cachedCode<T>(kind: string, key: string, produce: () => string, 
     const temp = `${file}.${process.pid}`;
     writeFileSync(temp, source);
     renameSync(temp, file);
-    prune(dirname(file), keep);
+    keepRecent(dirname(file), keep, '.js');
   } catch {
     // A read-only cache only costs producing it on the next run.
   }
   return loaded;
 }
 
-function prune(dir: string, keep: number): void {
-  const entries = readdirSync(dir).filter((name) => name.endsWith('.js'));
+/** Keeps the `keep` most recently written files of `dir` whose names end with `ext`. */
+export function keepRecent(dir: string, keep: number, ext: string): void {
+  const entries = readdirSync(dir).filter((name) => name.endsWith(ext));
   if (entries.length <= keep) return;
   const dated = entries.map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.time - a.time);
   for (const { name } of dated.slice(keep)) rmSync(join(dir, name), { force: true });

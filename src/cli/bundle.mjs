@@ -47,8 +47,9 @@ function cacheDir() {
 }
 
 /**
- * Builds the CLI (`main(argv, io)`) into `outdir/cli.mjs` with its chunks in `outdir/chunks/`,
- * and with `model` the definition API into `outdir/model.mjs`.
+ * Builds the CLI (`main(argv, io)`) into `outdir/cli.mjs` and the scenario worker into
+ * `outdir/scenario-worker.mjs`, with their chunks in `outdir/chunks/`, and with `model` the
+ * definition API into `outdir/model.mjs`.
  */
 async function build(outdir, { model = false } = {}) {
   const esbuild = await import('esbuild');
@@ -65,7 +66,8 @@ async function build(outdir, { model = false } = {}) {
   try {
     await esbuild.build({
       ...common,
-      entryPoints: { cli: join(ROOT, 'src', 'cli', 'main.ts') },
+      // The scenario worker (`test` runs scenarios on worker threads) shares the CLI's chunks.
+      entryPoints: { cli: join(ROOT, 'src', 'cli', 'main.ts'), 'scenario-worker': join(ROOT, 'src', 'simulate', 'scenario', 'worker.ts') },
       outdir,
       // Every dynamic import (a command's implementation, a large dependency) becomes a chunk,
       // and code two of them share goes into a chunk of its own: each command loads only its part.

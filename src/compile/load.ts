@@ -25,7 +25,8 @@ import type { SystemDefinition } from '../model/system';
 import { packagePath } from '../paths';
 import type { Definitions } from './index';
 
-export async function loadDefinitions(root: string): Promise<Definitions> {
+/** `dataflows: false`: only the systems and their emulators (what emulated systems are built from); no dataflow is imported. */
+export async function loadDefinitions(root: string, options: { dataflows?: boolean } = {}): Promise<Definitions> {
   const systemFiles: string[] = [];
   const emulatorFiles: string[] = [];
   for (const name of await listDir(root, 'systems')) {
@@ -47,7 +48,7 @@ export async function loadDefinitions(root: string): Promise<Definitions> {
     for (const [exportName, s] of Object.entries(mod).filter(([, v]) => isSystem(v)) as [string, SystemDefinition][]) systems.push({ ...s, file: rel(root, file), exportName });
   }
   const dataflows: DataflowDefinition[] = [];
-  for (const file of pipeFiles) {
+  for (const file of options.dataflows === false ? [] : pipeFiles) {
     const flow = (await importDefinition(root, file, moduleUrl(modules, file))).default;
     if (!isDataflow(flow)) throw new SesamflowError(`${rel(root, file)}: has no default export made with defineDataflow`, 'input');
     dataflows.push({ ...withSites(flow, locate), file: rel(root, file) });

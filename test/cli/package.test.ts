@@ -39,4 +39,15 @@ describe('the packed package', () => {
       expect(await readFile(path.join(consumer, 'generated', file), 'utf8'), file).toBe(await readFile(path.join(REPO, 'generated', file), 'utf8'));
     }
   }, 60_000);
+
+  it('runs scenarios on its worker threads (the worker is packed next to the CLI)', async () => {
+    expect((await readdir(path.join(consumer, 'node_modules/sesamflow/dist'))).filter((f) => f.endsWith('.mjs')).sort()).toEqual(['cli.mjs', 'model.mjs', 'scenario-worker.mjs']);
+    for (const dir of ['systems', 'pipes']) await cp(path.join(REPO, dir), path.join(consumer, dir), { recursive: true });
+    const names = (await readdir(path.join(REPO, 'test/scenarios'))).filter((f) => f.endsWith('.yaml')).sort().slice(0, 4);
+    for (const name of names) await cp(path.join(REPO, 'test/scenarios', name), path.join(consumer, 'scenarios', name));
+    const one = await npx(['test', '--scenarios', 'scenarios', '--jobs', '1']);
+    const two = await npx(['test', '--scenarios', 'scenarios', '--jobs', '2']);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout.trimEnd().split('\n').pop()).toMatch(/^4 passed, 0 failed/);
+  }, 60_000);
 });

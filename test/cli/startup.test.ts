@@ -92,4 +92,14 @@ describe('startup loads only what the command needs', () => {
       expect([...sources].filter((s) => s.startsWith('src/simulate/') || s === 'node_modules/yaml'), args.join(' ')).toEqual([]);
     }
   });
+
+  it('test loads neither the YAML parser nor the validator when the scenarios and the config were checked before', async () => {
+    const args = ['test', '--filter', 'customer-crm-to-poweroffice'];
+    expect((await loadedSources(args)).code).toBe(0); // parses, validates and keeps both
+    const { code, sources } = await loadedSources(args);
+    expect(code).toBe(0);
+    expect(sources).toContain('src/simulate/scenario/run.ts');
+    const parserOrValidator = ['node_modules/yaml', 'src/simulate/scenario/parse.ts', 'src/validate/index.ts', 'src/validate/rules/', 'src/sesam/types/'];
+    expect([...sources].filter((s) => parserOrValidator.some((p) => s === p || s.startsWith(p)))).toEqual([]);
+  });
 });

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { inputError } from '../../errors';
 import { compile } from '../../compile/index';
 import { loadDefinitions } from '../../compile/load';
-import { validatedProject } from '../../validated';
 import { Engine } from '../../simulate/engine/engine';
 import { LogicalClock } from '../../simulate/clock';
 import { configFromFolder, configFromProject } from '../../simulate/scenario/load';
@@ -13,6 +12,7 @@ import type { SimConfig } from '../../simulate/scenario/run';
 import { defaultWorldFactory } from '../../simulate/scenario/world';
 import { OwnedFolder, unsafeFileName } from '../../write/safe';
 import { type Io, colors, printJson } from '../io';
+import { validatedOnce } from './validated-once';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -59,7 +59,7 @@ export async function simulateCommand(io: Io, options: { input: string; out: str
   const inputs = await readInputs(path.resolve(io.cwd, options.input), options.input);
   const config: SimConfig = options.config
     ? await configFromFolder(path.resolve(io.cwd, options.config))
-    : configFromProject(validatedProject(compile(await loadDefinitions(io.cwd))));
+    : configFromProject(await validatedOnce(compile(await loadDefinitions(io.cwd))));
   const clock = LogicalClock.forScenario([...inputs.values()]);
   // No pipe that talks to a system runs here: the world has no emulated systems.
   const world = defaultWorldFactory(config, { systems: [] })(clock);

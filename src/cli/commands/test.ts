@@ -1,6 +1,8 @@
-// `sesamflow test [--scenarios DIR] [--config DIR] [--filter TEXT] [--json]`: runs the YAML
+// `sesamflow test [--scenarios DIR] [--config DIR] [--filter TEXT] [--json] [--jobs N]`: runs the YAML
 // scenarios against the emulated systems with the pipes compiled from the current definitions.
 // Registration only: the work is loaded when the command runs (../actions/test.ts).
+import type { Command } from 'commander';
+import type { TestOptions } from '../actions/test';
 import type { RegisterCommand } from './index';
 
 export const register: RegisterCommand = (program, io) => {
@@ -12,11 +14,14 @@ export const register: RegisterCommand = (program, io) => {
     .option('--filter <text>', 'only scenarios whose file name or name contains TEXT')
     .option('--trace', 'print every call each emulated system received per step (method, URL, body, status) and what every pipe wrote')
     .option('--json', 'print the results as JSON (with --trace: the trace too)')
+    .option('--jobs <n>', 'run the scenarios on N threads (default: the number of CPUs the process may use; 1: all on one thread)')
     .addHelpText(
       'after',
       `
 Each scenario runs on fresh emulated systems and a logical clock; "sync" steps run every
-pipe in dependency order until nothing changes. A scenario with a top-level "pending: <reason>"
+pipe in dependency order until nothing changes. Scenarios run in parallel on worker threads
+(--jobs; without it a worker only for every 16 scenarios); the output is the same whatever
+the number of threads, in the order of the files. A scenario with a top-level "pending: <reason>"
 is reported as pending and not run. The scenario format (every step kind) is in the
 README, section "Scenario files".
 
@@ -29,7 +34,10 @@ Examples:
   $ sesamflow test --filter customer
   $ sesamflow test --filter order-locked --trace
   $ sesamflow test --scenarios my-scenarios --json
-  $ sesamflow test --config generated`,
+  $ sesamflow test --config generated
+  $ sesamflow test --jobs 1              all scenarios on one thread, one after the other`,
     )
-    .action(async (options: { scenarios: string; config?: string; filter?: string; json?: boolean; trace?: boolean }) => (await import('../actions/test')).testCommand(io, options));
+    .action(async (options: TestOptions, command: Command) =>
+      (await import('../actions/test')).testCommand(io, { ...options, debug: command.optsWithGlobals().debug === true }),
+    );
 };

@@ -115,6 +115,7 @@ export class FaultInjector {
   /** The system with its calls going through the active faults. */
   wrap(system: EmulatedSystem): EmulatedSystem {
     const handle = (req: HttpRequest): HttpResponse => {
+      if (!this.active.has(system.id)) return system.handle(req); // no fault set for this system (most calls)
       const path = req.path.replace(/^\/+|\/+$/g, '');
       const fail = this.fault(system.id, { ...req, path });
       if (fail === undefined) return system.handle(req);

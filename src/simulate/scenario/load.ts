@@ -4,7 +4,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { inputError } from '../../errors';
 import type { SesamProject } from '../../sesam/project';
-import { parseScenario, type KnownStores, type Scenario } from './parse';
+import { parseScenarioCached } from './cache';
+import type { KnownStores, Scenario } from './parse';
 import type { JsonRecord } from './parse';
 import type { SimConfig } from './run';
 
@@ -93,7 +94,7 @@ export async function loadScenarios(dir: string, stores: KnownStores, filter?: s
     } catch (error) {
       throw inputError(`cannot read ${shown}: ${(error as Error).message}`);
     }
-    const scenario = parseScenario(text, shown, stores);
+    const scenario = await parseScenarioCached(text, shown, stores);
     if (filter && !name.includes(filter) && !scenario.name.includes(filter)) continue;
     out.push(scenario);
   }

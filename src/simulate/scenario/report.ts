@@ -17,7 +17,7 @@ export function resultLines(r: ScenarioResult, paint: Paint): string[] {
   if (r.status === 'passed') return [`${paint.green('✓')} ${r.name} ${paint.dim(`(${r.file})`)}`, ...notes, ...traced];
   if (r.status === 'pending') return [`${paint.yellow('○')} ${r.name} ${paint.dim(`(${r.file})`)} ${paint.yellow(`pending: ${r.reason ?? ''}`)}`];
   const f = r.failure!;
-  const where = `step ${f.step} (${f.kind})${f.line !== undefined ? `, line ${f.line}` : ''}`;
+  const where = f.step === 0 ? 'not run to an end' : `step ${f.step} (${f.kind})${f.line !== undefined ? `, line ${f.line}` : ''}`;
   return [`${paint.red('✗')} ${r.name} ${paint.dim(`(${r.file})`)}`, `    ${paint.red(where)}: ${f.message}`, ...f.details.map((d) => `    ${d}`), ...notes, ...traced];
 }
 

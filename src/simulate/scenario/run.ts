@@ -34,8 +34,9 @@ export interface SimConfig {
 }
 
 export interface StepFailure {
+  /** 1-based; 0 with kind `run`: the scenario did not run to an end (a bug, its worker thread stopped). */
   step: number;
-  kind: Step['kind'];
+  kind: Step['kind'] | 'run';
   line: number | undefined;
   message: string;
   details: string[];

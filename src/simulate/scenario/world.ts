@@ -48,7 +48,12 @@ export function restSide(systems: Map<string, EmulatedSystem>, config: SimConfig
       const out = shareRestTemplate(properties, entity, c);
       return out ? [out] : [];
     },
-    writes: () => Object.fromEntries([...systems].map(([id, s]) => [id, s.writes])),
+    // Asked twice for every pipe run: a plain loop.
+    writes: () => {
+      const out: Record<string, number> = {};
+      for (const [id, s] of systems) out[id] = s.writes;
+      return out;
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { removeTempDirs, runCli, tempDir } from '../../helpers/cli';
+import { FAILING_SCENARIO } from '../../helpers/scenarios';
 
 const PASSING = `name: customer goes to PowerOffice
 steps:
@@ -16,18 +17,7 @@ steps:
           - match: {Name: Fjord AS}
   - sync: {expect_writes: {customcrm: 0, poweroffice: 0}}
 `;
-const FAILING = `name: expects the wrong name
-steps:
-  - given:
-      customcrm:
-        customer:
-          - {id: cu-1, name: Fjord AS, email: post@fjord.no, is_person: false, updated_at: "2026-01-01T10:00:00+00:00"}
-  - sync: {}
-  - expect:
-      poweroffice:
-        customers:
-          - match: {Name: Fjell AS}
-`;
+const FAILING = FAILING_SCENARIO;
 const PENDING = `name: waits for a fix
 pending: generator bug
 steps:
