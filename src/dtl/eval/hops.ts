@@ -192,14 +192,20 @@ function candidates(step: Step, row: Row, f: Frame): Entity[] {
   const rf = f.withH(row);
   let found: Entity[];
   if (step.lookupPath !== undefined) {
-    const seen = new Set<Entity>();
+    const probe = step.probe!(rf);
     found = [];
-    for (const v of toList(step.probe!(rf))) {
-      if (v === null || v === undefined) continue;
-      for (const e of ds.lookup(step.lookupPath, v)) {
-        if (!seen.has(e) && e._deleted !== true) {
-          seen.add(e);
-          found.push(e);
+    if (!Array.isArray(probe)) {
+      // One value (the usual join on an id): the index gives each entity once.
+      if (probe !== null && probe !== undefined) for (const e of ds.lookup(step.lookupPath, probe)) if (e._deleted !== true) found.push(e);
+    } else {
+      const seen = new Set<Entity>();
+      for (const v of probe) {
+        if (v === null || v === undefined) continue;
+        for (const e of ds.lookup(step.lookupPath, v)) {
+          if (!seen.has(e) && e._deleted !== true) {
+            seen.add(e);
+            found.push(e);
+          }
         }
       }
     }

@@ -7,6 +7,22 @@ import { createHash } from 'node:crypto';
 import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
 import { ShapeCache, objectOf } from '../../dtl/shapes';
 
+/**
+ * The join key of a value (DTL `keyOf`: values that join have the same key), without building
+ * a new string for the usual ones: a string whose key depends on nothing but the string itself
+ * (not a `~t` datetime or `~f` decimal, which are normalised) is its own key. Typed strings
+ * that `keyOf` prefixes (`~:` identifiers...) cannot equal another value's key, so no two
+ * values share a key here unless they share one there. Indexes and dependency records keep
+ * the entity's own string rather than a copy of it.
+ */
+export function indexKey(value: unknown): string {
+  if (typeof value === 'string') {
+    const c = value.charCodeAt(0);
+    if (c !== 0 && (c !== 126 /* ~ */ || (value.charCodeAt(1) !== 116 /* t */ && value.charCodeAt(1) !== 102 /* f */))) return value;
+  }
+  return joinKey(value);
+}
+
 /** Canonical JSON text of a value: keys sorted, so key order never changes the hash. */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -271,10 +287,10 @@ export class Dataset implements DatasetView {
 
   lookup(path: string, value: unknown): Entity[] {
     if (value === null || value === undefined) return [];
-    return this.lookupKey(path, joinKey(value));
+    return this.lookupKey(path, indexKey(value));
   }
 
-  /** lookup() by the value's join key. */
+  /** lookup() by the value's indexKey. */
   lookupKey(path: string, key: string): Entity[] {
     let index = this.indexes.get(path);
     if (!index) index = this.buildIndex(path);
@@ -295,7 +311,7 @@ export class Dataset implements DatasetView {
     for (const [path, index] of this.indexes) {
       if (before && before._deleted !== true) {
         for (const v of entityPathValues(before, path)) {
-          const k = joinKey(v);
+          const k = indexKey(v);
           const bucket = index.get(k);
           if (bucket instanceof Map) bucket.delete(id);
           else if (bucket !== undefined && bucket._id === id) index.delete(k);
@@ -315,7 +331,7 @@ type Bucket = Entity | Map<string, Entity>;
 
 function addKeys(index: Map<string, Bucket>, path: string, entity: Entity, id: string): void {
   for (const v of entityPathValues(entity, path)) {
-    const k = joinKey(v);
+    const k = indexKey(v);
     const bucket = index.get(k);
     if (bucket === undefined) index.set(k, entity);
     else if (bucket instanceof Map) bucket.set(id, entity);

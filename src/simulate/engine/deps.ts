@@ -2,8 +2,8 @@
 // `lookup(path, value)` into dataset D is recorded as (D, path, value) → S. When D later
 // changes, each changed entity's old and new values at the recorded paths name the source
 // entities whose output may change; those are re-run on the pipe's next run.
-import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
-import type { Dataset } from './dataset';
+import { entityPathValues, type DatasetView, type Entity } from '../../dtl/index';
+import { indexKey, type Dataset } from './dataset';
 
 /** The lookups into one dataset at one path: join key → source ids (a lone id as a string: most keys have one reader). */
 interface Channel {
@@ -132,7 +132,7 @@ export class DependencyTracker {
         touch();
         let channel = byPath.get(path);
         if (!channel) byPath.set(path, (channel = this.channel(id, path)));
-        const key = joinKey(value);
+        const key = indexKey(value);
         this.recordLookup(channel, key);
         return dataset.lookupKey(path, key);
       },
@@ -212,7 +212,7 @@ function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Chann
 
 function collect(keys: Map<string, Sources>, entity: Entity, path: string, into: Set<string>): void {
   for (const v of entityPathValues(entity, path)) {
-    const ids = keys.get(joinKey(v));
+    const ids = keys.get(indexKey(v));
     if (typeof ids === 'string') into.add(ids);
     else if (ids) for (const s of ids) into.add(s);
   }

@@ -6,6 +6,7 @@
 // their merged entities, and emits a `_deleted`/`$replaced` marker for every merged `_id` that
 // disappeared. Deleted inputs never merge; they are emitted on their own, deleted.
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
+import { indexKey } from './dataset';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
 import { ShapeCache } from '../../dtl/shapes';
@@ -206,7 +207,7 @@ export class MergeSource {
         const keys: Node['keys'] = new Array(slots.length);
         for (let i = 0; i < slots.length; i++) {
           const values = slots[i]!.values(v.entity);
-          keys[i] = values.length === 0 ? undefined : values.length === 1 ? joinKey(values[0]) : values.map(joinKey);
+          keys[i] = values.length === 0 ? undefined : values.length === 1 ? indexKey(values[0]) : values.map(indexKey);
         }
         const node: Node = { alias, id: v.id, entity: v.entity, keys, output: undefined, live: true };
         nodes.set(v.id, node);
@@ -321,21 +322,37 @@ export class MergeSource {
     return out;
   }
 
-  private mergeEntities(comp: Node[]): Entity {
-    const id = this.identity === 'first' ? comp[0]!.id : comp.map((n) => `${n.alias}|${n.id}`).join('|');
+  /** The component's `$ids`: each input's own (or `~:<id>`), each value once, in order. */
+  private idsOf(comp: Node[]): unknown[] {
+    const listOf = (n: Node): readonly unknown[] => {
+      const own = n.entity.$ids;
+      return own === undefined || own === null ? [`~:${n.id}`] : Array.isArray(own) ? own : [own];
+    };
+    if (comp.length === 1) {
+      const list = listOf(comp[0]!);
+      if (list.length <= 1) return [...list];
+    }
     const ids: unknown[] = [];
     const seenIds = new Set<string>();
     for (const n of comp) {
-      const own = n.entity.$ids;
-      const list = own === undefined || own === null ? [`~:${n.id}`] : Array.isArray(own) ? own : [own];
-      for (const x of list) {
-        const k = joinKey(x);
+      for (const x of listOf(n)) {
+        const k = indexKey(x);
         if (!seenIds.has(k)) {
           seenIds.add(k);
           ids.push(x);
         }
       }
     }
+    return ids;
+  }
+
+  /** Property → where mergeEntities put it in its last call that saw it (see there). */
+  private readonly slotOf = new Map<string, { generation: number; at: number }>();
+  private generation = 0;
+
+  private mergeEntities(comp: Node[]): Entity {
+    const id = this.identity === 'first' ? comp[0]!.id : comp.map((n) => `${n.alias}|${n.id}`).join('|');
+    const ids = this.idsOf(comp);
     if (this.strategy === 'list') {
       return {
         _id: id,
@@ -350,28 +367,39 @@ export class MergeSource {
     // Keys and values first, the object once at the end (a fast shape: see shapes.ts).
     const keys: string[] = ['_id'];
     const values: unknown[] = [id];
-    const at = new Map<string, number>();
-    const multi = new Set<number>();
     const internal = this.includeInternal;
+    // Where each property went: its slot in the scratch map, valid only when stamped with this
+    // call's generation (no map per merged entity). A lone input has no property twice.
+    const generation = comp.length > 1 ? ++this.generation : 0;
+    const slotOf = this.slotOf;
+    let multi: Set<number> | undefined;
     for (let i = 0; i < comp.length; i++) {
       const e = comp[i]!.entity;
       for (const k in e) {
         const v = e[k];
         if (v === undefined || k === '$ids') continue;
         if (k.charCodeAt(0) === 95 /* _ */ && (!internal || k === '_id' || k === '_updated' || k === '_hash' || k === '_deleted')) continue;
-        const j = at.get(k);
-        if (j === undefined) {
-          at.set(k, keys.length);
+        if (generation === 0) {
           keys.push(k);
           values.push(v);
           continue;
         }
+        let slot = slotOf.get(k);
+        if (slot === undefined) slotOf.set(k, (slot = { generation: 0, at: 0 }));
+        if (slot.generation !== generation) {
+          slot.generation = generation;
+          slot.at = keys.length;
+          keys.push(k);
+          values.push(v);
+          continue;
+        }
+        const j = slot.at;
         // Values accumulate like merge-union: lists are concatenated, duplicates kept.
         let acc = values[j] as unknown[];
-        if (!multi.has(j)) {
+        if (!multi?.has(j)) {
           acc = Array.isArray(acc) ? [...acc] : [acc];
           values[j] = acc;
-          multi.add(j);
+          (multi ??= new Set()).add(j);
         }
         if (Array.isArray(v)) for (const x of v) acc.push(x);
         else acc.push(v);
