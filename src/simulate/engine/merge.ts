@@ -24,7 +24,7 @@ export interface MergeConfig {
 
 interface Side {
   alias: number;
-  values: (e: Entity) => unknown[];
+  values: (e: Entity) => readonly unknown[];
 }
 
 interface Node {
@@ -44,15 +44,27 @@ type Bucket = Node | Set<Node>;
 
 /** One equality side an alias is on: where its keys go, and where their matches are. */
 interface Slot {
-  readonly values: (e: Entity) => unknown[];
+  readonly values: (e: Entity) => readonly unknown[];
   readonly own: Map<string, Bucket>;
   readonly other: Map<string, Bucket>;
 }
 
+const NONE: readonly unknown[] = Object.freeze([]);
+
 const keysAt = (keys: string | readonly string[] | undefined): readonly string[] => (keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys);
 
 /** Values of a plain alias path ("crm.x.y") read without the DTL evaluator. */
-function pathValues(segments: string[]): (e: Entity) => unknown[] {
+function pathValues(segments: string[]): (e: Entity) => readonly unknown[] {
+  if (segments.length === 1) {
+    // One property (the usual equality side): no list per level.
+    const seg = segments[0]!;
+    return (e) => {
+      const v = e[seg];
+      if (v === null || v === undefined) return NONE;
+      if (!Array.isArray(v)) return [v];
+      return v.filter((x) => x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0));
+    };
+  }
   return (e) => {
     let cur: unknown[] = [e];
     for (const seg of segments) {
@@ -364,9 +376,13 @@ export class MergeSource {
         }),
       };
     }
-    // Keys and values first, the object once at the end (a fast shape: see shapes.ts).
-    const keys: string[] = ['_id'];
-    const values: unknown[] = [id];
+    // Keys and values first, the object once at the end (a fast shape: see shapes.ts), in
+    // scratch arrays kept between calls (no arrays grown push by push for every entity).
+    const keys = this.scratchKeys;
+    const values = this.scratchValues;
+    keys[0] = '_id';
+    values[0] = id;
+    let n = 1;
     const internal = this.includeInternal;
     // Where each property went: its slot in the scratch map, valid only when stamped with this
     // call's generation (no map per merged entity). A lone input has no property twice.
@@ -379,51 +395,71 @@ export class MergeSource {
         const v = e[k];
         if (v === undefined || k === '$ids') continue;
         if (k.charCodeAt(0) === 95 /* _ */ && (!internal || k === '_id' || k === '_updated' || k === '_hash' || k === '_deleted')) continue;
-        if (generation === 0) {
-          keys.push(k);
-          values.push(v);
-          continue;
-        }
-        let slot = slotOf.get(k);
-        if (slot === undefined) slotOf.set(k, (slot = { generation: 0, at: 0 }));
-        if (slot.generation !== generation) {
+        if (generation !== 0) {
+          let slot = slotOf.get(k);
+          if (slot === undefined) slotOf.set(k, (slot = { generation: 0, at: 0 }));
+          if (slot.generation === generation) {
+            const j = slot.at;
+            // Values accumulate like merge-union: lists are concatenated, duplicates kept.
+            let acc = values[j] as unknown[];
+            if (!multi?.has(j)) {
+              acc = Array.isArray(acc) ? [...acc] : [acc];
+              values[j] = acc;
+              (multi ??= new Set()).add(j);
+            }
+            if (Array.isArray(v)) for (const x of v) acc.push(x);
+            else acc.push(v);
+            continue;
+          }
           slot.generation = generation;
-          slot.at = keys.length;
-          keys.push(k);
-          values.push(v);
-          continue;
+          slot.at = n;
         }
-        const j = slot.at;
-        // Values accumulate like merge-union: lists are concatenated, duplicates kept.
-        let acc = values[j] as unknown[];
-        if (!multi?.has(j)) {
-          acc = Array.isArray(acc) ? [...acc] : [acc];
-          values[j] = acc;
-          (multi ??= new Set()).add(j);
-        }
-        if (Array.isArray(v)) for (const x of v) acc.push(x);
-        else acc.push(v);
+        keys[n] = k;
+        values[n++] = v;
       }
     }
     if (this.strategy === 'compact') {
-      for (let j = keys.length - 1; j > 0; j--) {
-        const v = values[j];
-        if (!Array.isArray(v)) continue;
-        const seen = new Set<string>();
-        const uniq = v.filter((x) => {
-          const key = joinKey(x);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        if (uniq.length === 0) {
-          keys.splice(j, 1);
-          values.splice(j, 1);
-        } else values[j] = uniq.length === 1 ? uniq[0] : uniq;
+      // Lists lose repeated values; a list left with one value is that value, an empty one goes.
+      let w = 1;
+      for (let j = 1; j < n; j++) {
+        let v = values[j];
+        if (Array.isArray(v)) {
+          const seen = new Set<string>();
+          const uniq = v.filter((x) => {
+            const key = joinKey(x);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          if (uniq.length === 0) continue;
+          v = uniq.length === 1 ? uniq[0] : uniq;
+        }
+        keys[w] = keys[j]!;
+        values[w++] = v;
       }
+      n = w;
     }
-    keys.push('$ids');
-    values.push(ids);
-    return this.shapes.object(keys, values) as Entity;
+    keys[n] = '$ids';
+    values[n++] = ids;
+    // The builder reads values by key index: what lies past the n-th is not read.
+    const merged = this.shapes.object(this.keyList(n), values) as Entity;
+    values.fill(undefined);
+    return merged;
   }
+
+  /** The first `n` scratch keys as an array that is never changed: the last one made when equal (the usual case). */
+  private keyList(n: number): readonly string[] {
+    const keys = this.scratchKeys;
+    const last = this.lastKeys;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && last[i] === keys[i]) i++;
+      if (i === n) return last;
+    }
+    return (this.lastKeys = keys.slice(0, n));
+  }
+
+  private readonly scratchKeys: string[] = [];
+  private readonly scratchValues: unknown[] = [];
+  private lastKeys: readonly string[] = [];
 }
