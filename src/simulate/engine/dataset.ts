@@ -163,6 +163,8 @@ export class Dataset implements DatasetView {
   private base = 0;
   /** path → join key → non-deleted entities (by id) having that value at path. */
   private readonly indexes = new Map<string, Map<string, Bucket>>();
+  /** The same indexes as a list, for the walk over all of them on every write. */
+  private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
   private readonly shapes = new ShapeCache();
   /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
   populated = false;
@@ -304,11 +306,13 @@ export class Dataset implements DatasetView {
     const index = new Map<string, Bucket>();
     for (const [id, v] of this.latest) if (v.entity._deleted !== true) addKeys(index, path, v.entity, id);
     this.indexes.set(path, index);
+    this.indexList.push([path, index]);
     return index;
   }
 
   private reindex(before: Entity | undefined, after: Entity, id: string): void {
-    for (const [path, index] of this.indexes) {
+    for (let i = 0; i < this.indexList.length; i++) {
+      const [path, index] = this.indexList[i]!;
       if (before && before._deleted !== true) {
         for (const v of entityPathValues(before, path)) {
           const k = indexKey(v);

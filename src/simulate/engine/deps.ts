@@ -27,13 +27,17 @@ export class DependencyTracker {
 
   constructor(private readonly excluded: ReadonlySet<string>) {}
 
-  /** What the current source records in this run (compared with its last run at the end). */
-  private fresh: (Channel | string | null)[] = [];
+  /**
+   * What the current source records in this run (compared with its last run at the end): the
+   * first `freshLength` items of a scratch list kept between runs, copied only when it is new.
+   */
+  private readonly fresh: (Channel | string | null)[] = [];
+  private freshLength = 0;
 
   /** `sourceId` is about to run: what it looks up from now on is recorded for it. */
   begin(sourceId: string | undefined): void {
     this.current = sourceId;
-    this.fresh = [];
+    this.freshLength = 0;
   }
 
   /**
@@ -44,15 +48,16 @@ export class DependencyTracker {
     const source = this.current;
     this.current = undefined;
     if (source === undefined) return;
-    const fresh = this.fresh;
+    const n = this.freshLength;
     const old = this.bySource.get(source);
-    if (old && sameRecords(old, fresh)) return;
+    if (old && sameRecords(old, this.fresh, n)) return;
     if (old) this.forget(source, old);
-    if (fresh.length === 0) {
+    if (n === 0) {
       this.bySource.delete(source);
       return;
     }
-    for (let i = 0; i < fresh.length; i += 2) {
+    const fresh = this.fresh.slice(0, n);
+    for (let i = 0; i < n; i += 2) {
       const what = fresh[i]!;
       if (typeof what === 'string') this.addScan(what, source);
       else addSource(what.keys, fresh[i + 1] as string, source);
@@ -92,12 +97,19 @@ export class DependencyTracker {
     return channel;
   }
 
+  private record(what: Channel | string, key: string | null): void {
+    const n = this.freshLength;
+    this.fresh[n] = what;
+    this.fresh[n + 1] = key;
+    this.freshLength = n + 2;
+  }
+
   private recordLookup(channel: Channel, key: string): void {
-    if (this.current !== undefined) this.fresh.push(channel, key);
+    if (this.current !== undefined) this.record(channel, key);
   }
 
   private recordScan(dataset: string): void {
-    if (this.current !== undefined) this.fresh.push(dataset, null);
+    if (this.current !== undefined) this.record(dataset, null);
   }
 
   private readonly views = new Map<Dataset, DatasetView>();
@@ -204,9 +216,9 @@ function addSource(keys: Map<string, Sources>, key: string, source: string): voi
 }
 
 /** The same lookups in the same order (join keys of strings are often the very same string). */
-function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Channel | string | null)[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Channel | string | null)[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
