@@ -142,7 +142,10 @@ export interface Version {
   readonly ts: number;
   readonly id: string;
   readonly entity: Entity;
-  /** The version this one replaced (undefined for the first, or once no reader needs it). */
+  /**
+   * The version this one replaced: undefined for the first, once no reader needs it, and in a
+   * dataset nobody hops into (only dependency tracking reads replaced values).
+   */
   previous: Version | undefined;
 }
 
@@ -166,6 +169,12 @@ export class Dataset implements DatasetView {
   /** The same indexes as a list, for the walk over all of them on every write. */
   private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
   private readonly shapes = new ShapeCache();
+  /**
+   * Whether new versions keep the one they replace (for dependency tracking, which reads the
+   * values a change removed). Set by the first tracker that hops into the dataset, before it
+   * reads any version: without one, a replaced version is garbage at once.
+   */
+  keepsPrevious = false;
   /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
   populated = false;
 
@@ -208,7 +217,7 @@ export class Dataset implements DatasetView {
       stored = entity;
       stored._updated = seq;
     } else stored = storedForm(entity, seq, this.shapes);
-    const version: Version = { seq, ts: this.clock.next(), id, previous: current, entity: stored };
+    const version: Version = { seq, ts: this.clock.next(), id, previous: this.keepsPrevious ? current : undefined, entity: stored };
     this.log.push(version);
     this.latest.set(id, version);
     this.reindex(current?.entity, version.entity, id);

@@ -201,7 +201,10 @@ export class DependencyTracker {
 
   /** Starts tracking `dataset` from its current offset (called before a pipe's first lookups). */
   touch(dataset: Dataset): void {
-    if (!this.offsets.has(dataset.id)) this.offsets.set(dataset.id, dataset.offset);
+    if (this.offsets.has(dataset.id)) return;
+    this.offsets.set(dataset.id, dataset.offset);
+    // Changes from here on are read with the values they replaced (see dirtySources).
+    dataset.keepsPrevious = true;
   }
 }
 

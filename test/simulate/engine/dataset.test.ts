@@ -42,7 +42,11 @@ describe('Dataset', () => {
     expect(ds.write({ _id: 'a', v: 2 })).toBe('new');
     expect(ds.offset).toBe(4);
     expect(ds.get('a')!._updated).toBe(4);
-    expect(ds.version('a')!.previous!.entity.v).toBe(1);
+    // Nobody hops into this dataset: a replaced version is not kept.
+    expect(ds.version('a')!.previous).toBeUndefined();
+    ds.keepsPrevious = true;
+    expect(ds.write({ _id: 'a', v: 3 })).toBe('new');
+    expect(ds.version('a')!.previous!.entity.v).toBe(2);
   });
 
   it('_filtered deletes an existing entity and is ignored otherwise', () => {
@@ -108,6 +112,7 @@ describe('Dataset', () => {
 
   it('trims versions every reader is past but keeps what remaining versions replaced', () => {
     const ds = new Dataset('d');
+    ds.keepsPrevious = true;
     ds.write({ _id: 'a', v: 1 });
     ds.write({ _id: 'a', v: 2 });
     ds.write({ _id: 'b', v: 1 });
