@@ -78,6 +78,61 @@ export function storedForm(entity: Entity, updated?: number, shapes?: ShapeCache
   return shapes ? shapes.object(keys, values) : objectOf(keys, values);
 }
 
+/**
+ * Objects built key by key in scratch lists kept between calls, then made in one go (a fast
+ * shape, see shapes.ts): no lists grown push by push for every object. The key list handed on
+ * is a copy that is never changed, reused while the keys repeat (entities of one pipe share a
+ * few key lists). `keys` and `values` may be read and changed below `length` before `build`.
+ */
+export class ObjectBuilder {
+  readonly keys: string[] = [];
+  readonly values: unknown[] = [];
+  length = 0;
+  private last: readonly string[] = [];
+  private readonly shapes = new ShapeCache();
+
+  add(key: string, value: unknown): void {
+    const n = this.length;
+    this.keys[n] = key;
+    this.values[n] = value;
+    this.length = n + 1;
+  }
+
+  /** The object of the keys and values added since the last build. */
+  build(): Record<string, unknown> {
+    const n = this.length;
+    // The literal reads values by key index: what lies past the n-th is not read.
+    const out = this.shapes.object(this.keyList(n), this.values);
+    this.values.fill(undefined, 0, n);
+    this.length = 0;
+    return out;
+  }
+
+  private keyList(n: number): readonly string[] {
+    const keys = this.keys;
+    const last = this.last;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && last[i] === keys[i]) i++;
+      if (i === n) return last;
+    }
+    return (this.last = keys.slice(0, n));
+  }
+}
+
+/** storedForm, built with `builder`. */
+function storedWith(builder: ObjectBuilder, entity: Entity, updated: number): Entity {
+  for (const key in entity) {
+    if (key.charCodeAt(0) === 95 /* _ */ && key !== '_id' && key !== '_deleted') continue;
+    const v = entity[key];
+    if (v === undefined) continue;
+    if (key === '_deleted' && v !== true) continue;
+    builder.add(key, v);
+  }
+  builder.add('_updated', updated);
+  return builder.build();
+}
+
 /** True when storedForm(entity) would have the same keys and values (nothing to drop). */
 function isStoredForm(entity: Entity): boolean {
   for (const key in entity) {
@@ -169,6 +224,7 @@ export class Dataset implements DatasetView {
   /** The same indexes as a list, for the walk over all of them on every write. */
   private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
   private readonly shapes = new ShapeCache();
+  private readonly builder = new ObjectBuilder();
   /**
    * Whether new versions keep the one they replace (for dependency tracking, which reads the
    * values a change removed). Set by the first tracker that hops into the dataset, before it
@@ -216,7 +272,7 @@ export class Dataset implements DatasetView {
       // sameAsStored above already said the content differs from the current version.
       stored = entity;
       stored._updated = seq;
-    } else stored = storedForm(entity, seq, this.shapes);
+    } else stored = storedWith(this.builder, entity, seq);
     const version: Version = { seq, ts: this.clock.next(), id, previous: this.keepsPrevious ? current : undefined, entity: stored };
     this.log.push(version);
     this.latest.set(id, version);

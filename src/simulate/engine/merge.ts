@@ -6,10 +6,9 @@
 // their merged entities, and emits a `_deleted`/`$replaced` marker for every merged `_id` that
 // disappeared. Deleted inputs never merge; they are emitted on their own, deleted.
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
-import { indexKey } from './dataset';
+import { ObjectBuilder, indexKey } from './dataset';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
-import { ShapeCache } from '../../dtl/shapes';
 
 type Json = Record<string, unknown>;
 
@@ -111,7 +110,6 @@ export class MergeSource {
   private readonly slots: Slot[][];
   /** merged `_id` → the nodes of that component. */
   private readonly members = new Map<string, Node[]>();
-  private readonly shapes = new ShapeCache();
 
   constructor(
     readonly pipeId: string,
@@ -376,13 +374,10 @@ export class MergeSource {
         }),
       };
     }
-    // Keys and values first, the object once at the end (a fast shape: see shapes.ts), in
-    // scratch arrays kept between calls (no arrays grown push by push for every entity).
-    const keys = this.scratchKeys;
-    const values = this.scratchValues;
-    keys[0] = '_id';
-    values[0] = id;
-    let n = 1;
+    // Keys and values first, the object once at the end (see ObjectBuilder).
+    const builder = this.builder;
+    const { keys, values } = builder;
+    builder.add('_id', id);
     const internal = this.includeInternal;
     // Where each property went: its slot in the scratch map, valid only when stamped with this
     // call's generation (no map per merged entity). A lone input has no property twice.
@@ -412,16 +407,15 @@ export class MergeSource {
             continue;
           }
           slot.generation = generation;
-          slot.at = n;
+          slot.at = builder.length;
         }
-        keys[n] = k;
-        values[n++] = v;
+        builder.add(k, v);
       }
     }
     if (this.strategy === 'compact') {
       // Lists lose repeated values; a list left with one value is that value, an empty one goes.
       let w = 1;
-      for (let j = 1; j < n; j++) {
+      for (let j = 1; j < builder.length; j++) {
         let v = values[j];
         if (Array.isArray(v)) {
           const seen = new Set<string>();
@@ -437,29 +431,12 @@ export class MergeSource {
         keys[w] = keys[j]!;
         values[w++] = v;
       }
-      n = w;
+      values.fill(undefined, w, builder.length);
+      builder.length = w;
     }
-    keys[n] = '$ids';
-    values[n++] = ids;
-    // The builder reads values by key index: what lies past the n-th is not read.
-    const merged = this.shapes.object(this.keyList(n), values) as Entity;
-    values.fill(undefined);
-    return merged;
+    builder.add('$ids', ids);
+    return builder.build() as Entity;
   }
 
-  /** The first `n` scratch keys as an array that is never changed: the last one made when equal (the usual case). */
-  private keyList(n: number): readonly string[] {
-    const keys = this.scratchKeys;
-    const last = this.lastKeys;
-    if (last.length === n) {
-      let i = 0;
-      while (i < n && last[i] === keys[i]) i++;
-      if (i === n) return last;
-    }
-    return (this.lastKeys = keys.slice(0, n));
-  }
-
-  private readonly scratchKeys: string[] = [];
-  private readonly scratchValues: unknown[] = [];
-  private lastKeys: readonly string[] = [];
+  private readonly builder = new ObjectBuilder();
 }
