@@ -189,12 +189,22 @@ const byId = (x: Entity, y: Entity) => {
 
 function candidates(step: Step, row: Row, f: Frame): Entity[] {
   const ds = datasetOf(f, step.dataset);
-  const rf = f.withH(row);
+  // No alias bound yet (a first step): its probe reads the source only, no frame of its own needed.
+  const rf = row === EMPTY_ROW ? f : f.withH(row);
   let found: Entity[];
   if (step.lookupPath !== undefined) {
-    const seen = new Set<Entity>();
+    const probe = step.probe!(rf);
+    if (!Array.isArray(probe)) {
+      // One value (the usual join on an id): the index gives each entity once, and rarely more
+      // than one (the list is sorted on a copy: it may be the view's own).
+      if (probe === null || probe === undefined) return [];
+      const hits = ds.lookup(step.lookupPath, probe);
+      if (hits.length === 1 && hits[0]!._deleted !== true) return hits;
+      return hits.filter((e) => e._deleted !== true).sort(byId);
+    }
     found = [];
-    for (const v of toList(step.probe!(rf))) {
+    const seen = new Set<Entity>();
+    for (const v of probe) {
       if (v === null || v === undefined) continue;
       for (const e of ds.lookup(step.lookupPath, v)) {
         if (!seen.has(e) && e._deleted !== true) {

@@ -11,21 +11,28 @@ export const field =
   (name: string): IndexKeys =>
   (r) => [r[name]];
 
+/** The ids under one index value: a lone id as is (the usual case: ids and unique keys), else a Set in insertion order. */
+type Ids = string | Set<string>;
+
+/** The values a record was indexed under: a lone value as is, several as an array (an array value itself is never a key). */
+type IndexedAs = unknown;
+
 export class RecordStore {
   private readonly byId = new Map<string, JsonRecord>();
-  private readonly indexes = new Map<string, Map<unknown, Set<string>>>();
-  /** The index keys each record had when it was last stored (records may be mutated in place). */
-  private readonly indexedAs = new Map<string, Map<string, unknown[]>>();
+  private readonly indexes = new Map<string, Map<unknown, Ids>>();
+  /** Per index: its keys, its values, and the values each record had when it was last stored (records may be mutated in place). */
+  private readonly indexList: [keys: IndexKeys, index: Map<unknown, Ids>, indexedAs: Map<string, IndexedAs>][] = [];
   private ordered: { ms: number; id: string }[] | undefined;
 
   constructor(
     private readonly changedField: string,
     private readonly idField: string,
-    private readonly indexKeys: Record<string, IndexKeys> = {},
+    indexKeys: Record<string, IndexKeys> = {},
   ) {
-    for (const name of Object.keys(indexKeys)) {
-      this.indexes.set(name, new Map());
-      this.indexedAs.set(name, new Map());
+    for (const [name, keys] of Object.entries(indexKeys)) {
+      const index = new Map<unknown, Ids>();
+      this.indexes.set(name, index);
+      this.indexList.push([keys, index, new Map()]);
     }
   }
 
@@ -49,15 +56,22 @@ export class RecordStore {
   set(id: string, record: JsonRecord): void {
     this.unindex(id);
     this.byId.set(id, record);
-    for (const [name, keys] of Object.entries(this.indexKeys)) {
-      const values = keys(record).filter((v) => v !== undefined && v !== null);
-      this.indexedAs.get(name)!.set(id, values);
-      const index = this.indexes.get(name)!;
-      for (const v of values) {
-        let ids = index.get(v);
-        if (!ids) index.set(v, (ids = new Set()));
-        ids.add(id);
+    for (const [keys, index, indexedAs] of this.indexList) {
+      let first: unknown;
+      let more: unknown[] | undefined;
+      for (const v of keys(record)) {
+        if (v === undefined || v === null) continue;
+        if (first === undefined) first = v;
+        else (more ??= [first]).push(v);
+        const ids = index.get(v);
+        if (ids === undefined) index.set(v, id);
+        else if (typeof ids === 'string') {
+          if (ids !== id) index.set(v, new Set([ids, id]));
+        } else ids.add(id);
       }
+      if (more) indexedAs.set(id, more);
+      else if (first !== undefined && !Array.isArray(first)) indexedAs.set(id, first);
+      else if (first !== undefined) indexedAs.set(id, [first]);
     }
     this.ordered = undefined;
   }
@@ -71,16 +85,20 @@ export class RecordStore {
   }
 
   private unindex(id: string): void {
-    for (const [name, byRecord] of this.indexedAs) {
-      const old = byRecord.get(id);
-      if (!old) continue;
-      const index = this.indexes.get(name)!;
-      for (const v of old) {
+    for (const [, index, indexedAs] of this.indexList) {
+      const old = indexedAs.get(id);
+      if (old === undefined) continue;
+      for (const v of Array.isArray(old) ? old : [old]) {
         const ids = index.get(v);
-        ids?.delete(id);
-        if (ids && ids.size === 0) index.delete(v);
+        if (ids === undefined) continue;
+        if (typeof ids === 'string') {
+          if (ids === id) index.delete(v);
+        } else {
+          ids.delete(id);
+          if (ids.size === 0) index.delete(v);
+        }
       }
-      byRecord.delete(id);
+      indexedAs.delete(id);
     }
   }
 
@@ -92,7 +110,9 @@ export class RecordStore {
   /** Records whose index `name` holds `value`, in insertion order of their ids' first indexing. */
   find(name: string, value: unknown): JsonRecord[] {
     const ids = this.indexes.get(name)?.get(value);
-    return ids ? [...ids].map((id) => this.byId.get(id)!) : [];
+    if (ids === undefined) return [];
+    if (typeof ids === 'string') return [this.byId.get(ids)!];
+    return [...ids].map((id) => this.byId.get(id)!);
   }
 
   /** Records changed strictly after `sinceMs` (all when undefined), by change time then id; one page of them. */

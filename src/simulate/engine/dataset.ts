@@ -7,6 +7,22 @@ import { createHash } from 'node:crypto';
 import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
 import { ShapeCache, objectOf } from '../../dtl/shapes';
 
+/**
+ * The join key of a value (DTL `keyOf`: values that join have the same key), without building
+ * a new string for the usual ones: a string whose key depends on nothing but the string itself
+ * (not a `~t` datetime or `~f` decimal, which are normalised) is its own key. Typed strings
+ * that `keyOf` prefixes (`~:` identifiers...) cannot equal another value's key, so no two
+ * values share a key here unless they share one there. Indexes and dependency records keep
+ * the entity's own string rather than a copy of it.
+ */
+export function indexKey(value: unknown): string {
+  if (typeof value === 'string') {
+    const c = value.charCodeAt(0);
+    if (c !== 0 && (c !== 126 /* ~ */ || (value.charCodeAt(1) !== 116 /* t */ && value.charCodeAt(1) !== 102 /* f */))) return value;
+  }
+  return joinKey(value);
+}
+
 /** Canonical JSON text of a value: keys sorted, so key order never changes the hash. */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -60,6 +76,61 @@ export function storedForm(entity: Entity, updated?: number, shapes?: ShapeCache
     values.push(updated);
   }
   return shapes ? shapes.object(keys, values) : objectOf(keys, values);
+}
+
+/**
+ * Objects built key by key in scratch lists kept between calls, then made in one go (a fast
+ * shape, see shapes.ts): no lists grown push by push for every object. The key list handed on
+ * is a copy that is never changed, reused while the keys repeat (entities of one pipe share a
+ * few key lists). `keys` and `values` may be read and changed below `length` before `build`.
+ */
+export class ObjectBuilder {
+  readonly keys: string[] = [];
+  readonly values: unknown[] = [];
+  length = 0;
+  private last: readonly string[] = [];
+  private readonly shapes = new ShapeCache();
+
+  add(key: string, value: unknown): void {
+    const n = this.length;
+    this.keys[n] = key;
+    this.values[n] = value;
+    this.length = n + 1;
+  }
+
+  /** The object of the keys and values added since the last build. */
+  build(): Record<string, unknown> {
+    const n = this.length;
+    // The literal reads values by key index: what lies past the n-th is not read.
+    const out = this.shapes.object(this.keyList(n), this.values);
+    this.values.fill(undefined, 0, n);
+    this.length = 0;
+    return out;
+  }
+
+  private keyList(n: number): readonly string[] {
+    const keys = this.keys;
+    const last = this.last;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && last[i] === keys[i]) i++;
+      if (i === n) return last;
+    }
+    return (this.last = keys.slice(0, n));
+  }
+}
+
+/** storedForm, built with `builder`. */
+function storedWith(builder: ObjectBuilder, entity: Entity, updated: number): Entity {
+  for (const key in entity) {
+    if (key.charCodeAt(0) === 95 /* _ */ && key !== '_id' && key !== '_deleted') continue;
+    const v = entity[key];
+    if (v === undefined) continue;
+    if (key === '_deleted' && v !== true) continue;
+    builder.add(key, v);
+  }
+  builder.add('_updated', updated);
+  return builder.build();
 }
 
 /** True when storedForm(entity) would have the same keys and values (nothing to drop). */
@@ -126,7 +197,10 @@ export interface Version {
   readonly ts: number;
   readonly id: string;
   readonly entity: Entity;
-  /** The version this one replaced (undefined for the first, or once no reader needs it). */
+  /**
+   * The version this one replaced: undefined for the first, once no reader needs it, and in a
+   * dataset nobody hops into (only dependency tracking reads replaced values).
+   */
   previous: Version | undefined;
 }
 
@@ -147,7 +221,16 @@ export class Dataset implements DatasetView {
   private base = 0;
   /** path → join key → non-deleted entities (by id) having that value at path. */
   private readonly indexes = new Map<string, Map<string, Bucket>>();
+  /** The same indexes as a list, for the walk over all of them on every write. */
+  private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
   private readonly shapes = new ShapeCache();
+  private readonly builder = new ObjectBuilder();
+  /**
+   * Whether new versions keep the one they replace (for dependency tracking, which reads the
+   * values a change removed). Set by the first tracker that hops into the dataset, before it
+   * reads any version: without one, a replaced version is garbage at once.
+   */
+  keepsPrevious = false;
   /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
   populated = false;
 
@@ -189,8 +272,8 @@ export class Dataset implements DatasetView {
       // sameAsStored above already said the content differs from the current version.
       stored = entity;
       stored._updated = seq;
-    } else stored = storedForm(entity, seq, this.shapes);
-    const version: Version = { seq, ts: this.clock.next(), id, previous: current, entity: stored };
+    } else stored = storedWith(this.builder, entity, seq);
+    const version: Version = { seq, ts: this.clock.next(), id, previous: this.keepsPrevious ? current : undefined, entity: stored };
     this.log.push(version);
     this.latest.set(id, version);
     this.reindex(current?.entity, version.entity, id);
@@ -271,10 +354,10 @@ export class Dataset implements DatasetView {
 
   lookup(path: string, value: unknown): Entity[] {
     if (value === null || value === undefined) return [];
-    return this.lookupKey(path, joinKey(value));
+    return this.lookupKey(path, indexKey(value));
   }
 
-  /** lookup() by the value's join key. */
+  /** lookup() by the value's indexKey. */
   lookupKey(path: string, key: string): Entity[] {
     let index = this.indexes.get(path);
     if (!index) index = this.buildIndex(path);
@@ -288,14 +371,16 @@ export class Dataset implements DatasetView {
     const index = new Map<string, Bucket>();
     for (const [id, v] of this.latest) if (v.entity._deleted !== true) addKeys(index, path, v.entity, id);
     this.indexes.set(path, index);
+    this.indexList.push([path, index]);
     return index;
   }
 
   private reindex(before: Entity | undefined, after: Entity, id: string): void {
-    for (const [path, index] of this.indexes) {
+    for (let i = 0; i < this.indexList.length; i++) {
+      const [path, index] = this.indexList[i]!;
       if (before && before._deleted !== true) {
         for (const v of entityPathValues(before, path)) {
-          const k = joinKey(v);
+          const k = indexKey(v);
           const bucket = index.get(k);
           if (bucket instanceof Map) bucket.delete(id);
           else if (bucket !== undefined && bucket._id === id) index.delete(k);
@@ -315,7 +400,7 @@ type Bucket = Entity | Map<string, Entity>;
 
 function addKeys(index: Map<string, Bucket>, path: string, entity: Entity, id: string): void {
   for (const v of entityPathValues(entity, path)) {
-    const k = joinKey(v);
+    const k = indexKey(v);
     const bucket = index.get(k);
     if (bucket === undefined) index.set(k, entity);
     else if (bucket instanceof Map) bucket.set(id, entity);

@@ -2,8 +2,8 @@
 // `lookup(path, value)` into dataset D is recorded as (D, path, value) → S. When D later
 // changes, each changed entity's old and new values at the recorded paths name the source
 // entities whose output may change; those are re-run on the pipe's next run.
-import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
-import type { Dataset } from './dataset';
+import { entityPathValues, type DatasetView, type Entity } from '../../dtl/index';
+import { indexKey, type Dataset } from './dataset';
 
 /** The lookups into one dataset at one path: join key → source ids (a lone id as a string: most keys have one reader). */
 interface Channel {
@@ -27,13 +27,17 @@ export class DependencyTracker {
 
   constructor(private readonly excluded: ReadonlySet<string>) {}
 
-  /** What the current source records in this run (compared with its last run at the end). */
-  private fresh: (Channel | string | null)[] = [];
+  /**
+   * What the current source records in this run (compared with its last run at the end): the
+   * first `freshLength` items of a scratch list kept between runs, copied only when it is new.
+   */
+  private readonly fresh: (Channel | string | null)[] = [];
+  private freshLength = 0;
 
   /** `sourceId` is about to run: what it looks up from now on is recorded for it. */
   begin(sourceId: string | undefined): void {
     this.current = sourceId;
-    this.fresh = [];
+    this.freshLength = 0;
   }
 
   /**
@@ -44,15 +48,16 @@ export class DependencyTracker {
     const source = this.current;
     this.current = undefined;
     if (source === undefined) return;
-    const fresh = this.fresh;
+    const n = this.freshLength;
     const old = this.bySource.get(source);
-    if (old && sameRecords(old, fresh)) return;
+    if (old && sameRecords(old, this.fresh, n)) return;
     if (old) this.forget(source, old);
-    if (fresh.length === 0) {
+    if (n === 0) {
       this.bySource.delete(source);
       return;
     }
-    for (let i = 0; i < fresh.length; i += 2) {
+    const fresh = this.fresh.slice(0, n);
+    for (let i = 0; i < n; i += 2) {
       const what = fresh[i]!;
       if (typeof what === 'string') this.addScan(what, source);
       else addSource(what.keys, fresh[i + 1] as string, source);
@@ -92,12 +97,19 @@ export class DependencyTracker {
     return channel;
   }
 
+  private record(what: Channel | string, key: string | null): void {
+    const n = this.freshLength;
+    this.fresh[n] = what;
+    this.fresh[n + 1] = key;
+    this.freshLength = n + 2;
+  }
+
   private recordLookup(channel: Channel, key: string): void {
-    if (this.current !== undefined) this.fresh.push(channel, key);
+    if (this.current !== undefined) this.record(channel, key);
   }
 
   private recordScan(dataset: string): void {
-    if (this.current !== undefined) this.fresh.push(dataset, null);
+    if (this.current !== undefined) this.record(dataset, null);
   }
 
   private readonly views = new Map<Dataset, DatasetView>();
@@ -132,7 +144,7 @@ export class DependencyTracker {
         touch();
         let channel = byPath.get(path);
         if (!channel) byPath.set(path, (channel = this.channel(id, path)));
-        const key = joinKey(value);
+        const key = indexKey(value);
         this.recordLookup(channel, key);
         return dataset.lookupKey(path, key);
       },
@@ -189,7 +201,10 @@ export class DependencyTracker {
 
   /** Starts tracking `dataset` from its current offset (called before a pipe's first lookups). */
   touch(dataset: Dataset): void {
-    if (!this.offsets.has(dataset.id)) this.offsets.set(dataset.id, dataset.offset);
+    if (this.offsets.has(dataset.id)) return;
+    this.offsets.set(dataset.id, dataset.offset);
+    // Changes from here on are read with the values they replaced (see dirtySources).
+    dataset.keepsPrevious = true;
   }
 }
 
@@ -204,15 +219,15 @@ function addSource(keys: Map<string, Sources>, key: string, source: string): voi
 }
 
 /** The same lookups in the same order (join keys of strings are often the very same string). */
-function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Channel | string | null)[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameRecords(a: readonly (Channel | string | null)[], b: readonly (Channel | string | null)[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 function collect(keys: Map<string, Sources>, entity: Entity, path: string, into: Set<string>): void {
   for (const v of entityPathValues(entity, path)) {
-    const ids = keys.get(joinKey(v));
+    const ids = keys.get(indexKey(v));
     if (typeof ids === 'string') into.add(ids);
     else if (ids) for (const s of ids) into.add(s);
   }

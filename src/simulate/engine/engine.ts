@@ -165,11 +165,12 @@ export class Engine {
     for (const pipe of this.pipes) {
       if (only && !only(pipe)) continue;
       if (!pipe.pending()) continue;
-      const w0 = sum(this.rest.writes());
+      // Only a pipe with a share step writes to a system: the others need no write count.
+      const w0 = pipe.writesSystem ? sum(this.rest.writes()) : 0;
       const t0 = this.options.profile ? performance.now() : 0;
       const run = pipe.run();
       if (this.options.profile) addProfile(this.options.profile, run, performance.now() - t0);
-      const systemWrites = sum(this.rest.writes()) - w0;
+      const systemWrites = pipe.writesSystem ? sum(this.rest.writes()) - w0 : 0;
       runs.push(run);
       if (run.failed) failures.push(run.failed);
       // A call that may still succeed keeps the sync going; a refusal repeats identically.

@@ -6,9 +6,9 @@
 // their merged entities, and emits a `_deleted`/`$replaced` marker for every merged `_id` that
 // disappeared. Deleted inputs never merge; they are emitted on their own, deleted.
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
+import { ObjectBuilder, indexKey } from './dataset';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
-import { ShapeCache } from '../../dtl/shapes';
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +23,7 @@ export interface MergeConfig {
 
 interface Side {
   alias: number;
-  values: (e: Entity) => unknown[];
+  values: (e: Entity) => readonly unknown[];
 }
 
 interface Node {
@@ -43,15 +43,27 @@ type Bucket = Node | Set<Node>;
 
 /** One equality side an alias is on: where its keys go, and where their matches are. */
 interface Slot {
-  readonly values: (e: Entity) => unknown[];
+  readonly values: (e: Entity) => readonly unknown[];
   readonly own: Map<string, Bucket>;
   readonly other: Map<string, Bucket>;
 }
 
+const NONE: readonly unknown[] = Object.freeze([]);
+
 const keysAt = (keys: string | readonly string[] | undefined): readonly string[] => (keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys);
 
 /** Values of a plain alias path ("crm.x.y") read without the DTL evaluator. */
-function pathValues(segments: string[]): (e: Entity) => unknown[] {
+function pathValues(segments: string[]): (e: Entity) => readonly unknown[] {
+  if (segments.length === 1) {
+    // One property (the usual equality side): no list per level.
+    const seg = segments[0]!;
+    return (e) => {
+      const v = e[seg];
+      if (v === null || v === undefined) return NONE;
+      if (!Array.isArray(v)) return [v];
+      return v.filter((x) => x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0));
+    };
+  }
   return (e) => {
     let cur: unknown[] = [e];
     for (const seg of segments) {
@@ -98,7 +110,6 @@ export class MergeSource {
   private readonly slots: Slot[][];
   /** merged `_id` → the nodes of that component. */
   private readonly members = new Map<string, Node[]>();
-  private readonly shapes = new ShapeCache();
 
   constructor(
     readonly pipeId: string,
@@ -206,7 +217,7 @@ export class MergeSource {
         const keys: Node['keys'] = new Array(slots.length);
         for (let i = 0; i < slots.length; i++) {
           const values = slots[i]!.values(v.entity);
-          keys[i] = values.length === 0 ? undefined : values.length === 1 ? joinKey(values[0]) : values.map(joinKey);
+          keys[i] = values.length === 0 ? undefined : values.length === 1 ? indexKey(values[0]) : values.map(indexKey);
         }
         const node: Node = { alias, id: v.id, entity: v.entity, keys, output: undefined, live: true };
         nodes.set(v.id, node);
@@ -321,21 +332,37 @@ export class MergeSource {
     return out;
   }
 
-  private mergeEntities(comp: Node[]): Entity {
-    const id = this.identity === 'first' ? comp[0]!.id : comp.map((n) => `${n.alias}|${n.id}`).join('|');
+  /** The component's `$ids`: each input's own (or `~:<id>`), each value once, in order. */
+  private idsOf(comp: Node[]): unknown[] {
+    const listOf = (n: Node): readonly unknown[] => {
+      const own = n.entity.$ids;
+      return own === undefined || own === null ? [`~:${n.id}`] : Array.isArray(own) ? own : [own];
+    };
+    if (comp.length === 1) {
+      const list = listOf(comp[0]!);
+      if (list.length <= 1) return [...list];
+    }
     const ids: unknown[] = [];
     const seenIds = new Set<string>();
     for (const n of comp) {
-      const own = n.entity.$ids;
-      const list = own === undefined || own === null ? [`~:${n.id}`] : Array.isArray(own) ? own : [own];
-      for (const x of list) {
-        const k = joinKey(x);
+      for (const x of listOf(n)) {
+        const k = indexKey(x);
         if (!seenIds.has(k)) {
           seenIds.add(k);
           ids.push(x);
         }
       }
     }
+    return ids;
+  }
+
+  /** Property → where mergeEntities put it in its last call that saw it (see there). */
+  private readonly slotOf = new Map<string, { generation: number; at: number }>();
+  private generation = 0;
+
+  private mergeEntities(comp: Node[]): Entity {
+    const id = this.identity === 'first' ? comp[0]!.id : comp.map((n) => `${n.alias}|${n.id}`).join('|');
+    const ids = this.idsOf(comp);
     if (this.strategy === 'list') {
       return {
         _id: id,
@@ -347,55 +374,69 @@ export class MergeSource {
         }),
       };
     }
-    // Keys and values first, the object once at the end (a fast shape: see shapes.ts).
-    const keys: string[] = ['_id'];
-    const values: unknown[] = [id];
-    const at = new Map<string, number>();
-    const multi = new Set<number>();
+    // Keys and values first, the object once at the end (see ObjectBuilder).
+    const builder = this.builder;
+    const { keys, values } = builder;
+    builder.add('_id', id);
     const internal = this.includeInternal;
+    // Where each property went: its slot in the scratch map, valid only when stamped with this
+    // call's generation (no map per merged entity). A lone input has no property twice.
+    const generation = comp.length > 1 ? ++this.generation : 0;
+    const slotOf = this.slotOf;
+    let multi: Set<number> | undefined;
     for (let i = 0; i < comp.length; i++) {
       const e = comp[i]!.entity;
       for (const k in e) {
         const v = e[k];
         if (v === undefined || k === '$ids') continue;
         if (k.charCodeAt(0) === 95 /* _ */ && (!internal || k === '_id' || k === '_updated' || k === '_hash' || k === '_deleted')) continue;
-        const j = at.get(k);
-        if (j === undefined) {
-          at.set(k, keys.length);
-          keys.push(k);
-          values.push(v);
-          continue;
+        if (generation !== 0) {
+          let slot = slotOf.get(k);
+          if (slot === undefined) slotOf.set(k, (slot = { generation: 0, at: 0 }));
+          if (slot.generation === generation) {
+            const j = slot.at;
+            // Values accumulate like merge-union: lists are concatenated, duplicates kept.
+            let acc = values[j] as unknown[];
+            if (!multi?.has(j)) {
+              acc = Array.isArray(acc) ? [...acc] : [acc];
+              values[j] = acc;
+              (multi ??= new Set()).add(j);
+            }
+            if (Array.isArray(v)) for (const x of v) acc.push(x);
+            else acc.push(v);
+            continue;
+          }
+          slot.generation = generation;
+          slot.at = builder.length;
         }
-        // Values accumulate like merge-union: lists are concatenated, duplicates kept.
-        let acc = values[j] as unknown[];
-        if (!multi.has(j)) {
-          acc = Array.isArray(acc) ? [...acc] : [acc];
-          values[j] = acc;
-          multi.add(j);
-        }
-        if (Array.isArray(v)) for (const x of v) acc.push(x);
-        else acc.push(v);
+        builder.add(k, v);
       }
     }
     if (this.strategy === 'compact') {
-      for (let j = keys.length - 1; j > 0; j--) {
-        const v = values[j];
-        if (!Array.isArray(v)) continue;
-        const seen = new Set<string>();
-        const uniq = v.filter((x) => {
-          const key = joinKey(x);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        if (uniq.length === 0) {
-          keys.splice(j, 1);
-          values.splice(j, 1);
-        } else values[j] = uniq.length === 1 ? uniq[0] : uniq;
+      // Lists lose repeated values; a list left with one value is that value, an empty one goes.
+      let w = 1;
+      for (let j = 1; j < builder.length; j++) {
+        let v = values[j];
+        if (Array.isArray(v)) {
+          const seen = new Set<string>();
+          const uniq = v.filter((x) => {
+            const key = joinKey(x);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          if (uniq.length === 0) continue;
+          v = uniq.length === 1 ? uniq[0] : uniq;
+        }
+        keys[w] = keys[j]!;
+        values[w++] = v;
       }
+      values.fill(undefined, w, builder.length);
+      builder.length = w;
     }
-    keys.push('$ids');
-    values.push(ids);
-    return this.shapes.object(keys, values) as Entity;
+    builder.add('$ids', ids);
+    return builder.build() as Entity;
   }
+
+  private readonly builder = new ObjectBuilder();
 }

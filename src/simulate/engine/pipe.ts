@@ -402,7 +402,8 @@ export class Pipe {
         }
       batch = [];
     };
-    for (const [index, entity] of entities.entries()) {
+    for (let index = 0; index < entities.length; index++) {
+      const entity = entities[index]!;
       const sourceId = typeof entity._id === 'string' ? entity._id : undefined;
       this.deps.begin(sourceId);
       let out: Entity[] = [this.addNs ? applyNamespaces(entity, this.addNs) : entity];

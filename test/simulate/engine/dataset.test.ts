@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dataset, canonicalJson, contentHash, sameContent, storedForm } from '../../../src/simulate/engine/dataset';
+import { joinKey } from '../../../src/dtl/index';
+import { Dataset, canonicalJson, contentHash, indexKey, sameContent, storedForm } from '../../../src/simulate/engine/dataset';
 
 describe('Dataset', () => {
   it('hashes content independent of key order and ignores generated root _ properties', () => {
@@ -41,7 +42,11 @@ describe('Dataset', () => {
     expect(ds.write({ _id: 'a', v: 2 })).toBe('new');
     expect(ds.offset).toBe(4);
     expect(ds.get('a')!._updated).toBe(4);
-    expect(ds.version('a')!.previous!.entity.v).toBe(1);
+    // Nobody hops into this dataset: a replaced version is not kept.
+    expect(ds.version('a')!.previous).toBeUndefined();
+    ds.keepsPrevious = true;
+    expect(ds.write({ _id: 'a', v: 3 })).toBe('new');
+    expect(ds.version('a')!.previous!.entity.v).toBe(2);
   });
 
   it('_filtered deletes an existing entity and is ignored otherwise', () => {
@@ -80,6 +85,23 @@ describe('Dataset', () => {
     expect(ds.lookup('refs', null)).toEqual([]);
   });
 
+  it('joins typed values as DTL does: identifiers as themselves, datetimes and decimals by value, never a string with a number', () => {
+    const ds = new Dataset('d');
+    ds.write({ _id: 'a', ref: '~:crm:1', at: '~t2026-01-01T10:00:00Z', amount: '~f1.0' });
+    ds.write({ _id: 'b', ref: ['~:crm:2', '~:crm:1'], at: '~t2026-01-01T11:00:00Z', amount: 2 });
+    ds.write({ _id: 'c', ref: 'crm:1', at: '2026-01-01T10:00:00Z', amount: '1' });
+    const ids = (path: string, value: unknown) => ds.lookup(path, value).map((e) => e._id);
+    expect(ids('ref', '~:crm:1')).toEqual(['a', 'b']);
+    expect(ids('ref', 'crm:1')).toEqual(['c']);
+    expect(ids('at', '~t2026-01-01T10:00:00.000Z')).toEqual(['a']);
+    expect(ids('amount', 1)).toEqual(['a']);
+    expect(ids('amount', '~f2')).toEqual(['b']);
+    expect(ids('amount', '1')).toEqual(['c']);
+    // The index key is a key for the same join classes as DTL's own: equal exactly when those are.
+    const values = ['~:a:b', '~ufoo', '~rhttp://x', '~tnot-a-date', '~fx', '~t2026-01-01T10:00:00Z', '~t2026-01-01T10:00:00.000Z', '~f1', 1, '1', 'plain', '\u0000x', '~', '', true, null];
+    for (const x of values) for (const y of values) expect(indexKey(x) === indexKey(y)).toBe(joinKey(x as never) === joinKey(y as never));
+  });
+
   it('delete() marks an entity deleted once', () => {
     const ds = new Dataset('d');
     ds.write({ _id: 'a', v: 1 });
@@ -90,6 +112,7 @@ describe('Dataset', () => {
 
   it('trims versions every reader is past but keeps what remaining versions replaced', () => {
     const ds = new Dataset('d');
+    ds.keepsPrevious = true;
     ds.write({ _id: 'a', v: 1 });
     ds.write({ _id: 'a', v: 2 });
     ds.write({ _id: 'b', v: 1 });

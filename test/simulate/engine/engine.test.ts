@@ -92,6 +92,33 @@ describe('engine', () => {
     expect(engine.datasets.get('order-view').get('o3')).toMatchObject({ customer_name: 'Ny' });
   });
 
+  it('re-runs the source entities that found a hop target by a value the target no longer has', () => {
+    const engine = new Engine([
+      dtlPipe('order-view', 'orders', {
+        default: [
+          ['copy', '*'],
+          ['add', 'customer_name', ['first', ['hops', { datasets: ['customers c'], where: ['eq', '_S.customer', 'c.code'], return: 'c.name' }]]],
+        ],
+      }),
+    ]);
+    const orders = engine.datasets.get('orders');
+    const customers = engine.datasets.get('customers');
+    customers.write({ _id: 'c1', code: 'K1', name: 'Fjord' });
+    orders.write({ _id: 'o1', customer: 'K1' });
+    orders.write({ _id: 'o2', customer: 'K9' });
+    engine.sync();
+    expect(engine.datasets.get('order-view').get('o1')).toMatchObject({ customer_name: 'Fjord' });
+    // Only what the replaced version had at the path (K1) names o1; the new value (K9) names o2.
+    customers.write({ _id: 'c1', code: 'K9', name: 'Fjord' });
+    expect(engine.runRound().runs).toEqual([{ pipe: 'order-view', read: 2, written: 2 }]);
+    expect(engine.datasets.get('order-view').get('o1')!.customer_name).toBeNull();
+    expect(engine.datasets.get('order-view').get('o2')).toMatchObject({ customer_name: 'Fjord' });
+    // Only datasets a pipe hops into keep replaced versions (what the tracker reads).
+    expect(customers.keepsPrevious).toBe(true);
+    expect(orders.keepsPrevious).toBe(false);
+    expect(engine.datasets.get('order-view').keepsPrevious).toBe(false);
+  });
+
   it('fails after max_rounds naming the pipes still changing', () => {
     const engine = new Engine([embedded('in', [{ _id: 'a' }]), dtlPipe('restless', 'in', { default: [['copy', '*'], ['add', 'nonce', ['uuid']]] })]);
     // `restless` only re-runs when its input changes, so keep the input changing too.

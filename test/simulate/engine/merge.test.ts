@@ -86,6 +86,23 @@ describe('merge source (version 2)', () => {
     ]);
   });
 
+  it('merges each component on its own when one read merges several (no values carried over)', () => {
+    const m = setup({ datasets: ['a A', 'b B'], equality: [['eq', 'A.k', 'B.k']], identity: 'first' });
+    m.write('a', { _id: 'a1', k: 1, x: 'a1' });
+    m.write('b', { _id: 'b1', k: 1, x: 'b1', y: 1 });
+    m.write('a', { _id: 'a2', k: 2, x: 'a2' });
+    m.write('b', { _id: 'b2', k: 2, x: 'b2' });
+    m.write('a', { _id: 'a3', k: 3, x: 'a3', y: [] });
+    m.write('b', { _id: 'b4', k: 4, y: 2 });
+    const out = m.read().sort((p, q) => String(p._id).localeCompare(String(q._id)));
+    expect(out).toEqual([
+      { _id: 'a1', k: [1, 1], x: ['a1', 'b1'], y: 1, $ids: ['~:a1', '~:b1'] },
+      { _id: 'a2', k: [2, 2], x: ['a2', 'b2'], $ids: ['~:a2', '~:b2'] },
+      { _id: 'a3', k: 3, x: 'a3', y: [], $ids: ['~:a3'] },
+      { _id: 'b4', k: 4, y: 2, $ids: ['~:b4'] },
+    ]);
+  });
+
   it('$ids is the union of the inputs $ids (or the NI of _id)', () => {
     const m = setup({ datasets: ['a A', 'b B'], equality: [['eq', 'A.k', 'B.k']], identity: 'first' });
     m.write('a', { _id: 'a1', k: 1, $ids: ['~:sys-a:1', '~:shared:9'] });
