@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, removeTempDirs, tempDir } from '../helpers/cli';
+import { customerScenario } from '../helpers/scenarios';
 
 afterAll(removeTempDirs);
 
@@ -19,18 +20,7 @@ const run = async (cwd: string, args: string[]) => {
   }
 };
 
-const SCENARIO = `name: a CRM customer reaches PowerOffice
-steps:
-  - given:
-      customcrm:
-        customer:
-          - {id: cu-1, name: Fjord AS, email: post@fjord.no, is_person: false, updated_at: "2026-01-01T10:00:00+00:00"}
-  - sync: {}
-  - expect:
-      poweroffice:
-        customers:
-          - match: {Name: Fjord AS}
-`;
+const SCENARIO = customerScenario('a CRM customer reaches PowerOffice', 'Fjord AS');
 
 describe('fresh by construction', () => {
   it('a schema edit is seen by the next test run', async () => {

@@ -1,7 +1,7 @@
 // Scenario texts more than one test runs.
 
-/** A scenario that fails at step 3: it expects a name the customer does not have. */
-export const FAILING_SCENARIO = `name: expects the wrong name
+/** A CRM customer "Fjord AS" synced, then PowerOffice expected to hold a customer named `expected`; `more` steps after. */
+export const customerScenario = (name: string, expected: string, more = ''): string => `name: ${name}
 steps:
   - given:
       customcrm:
@@ -11,5 +11,8 @@ steps:
   - expect:
       poweroffice:
         customers:
-          - match: {Name: Fjell AS}
-`;
+          - match: {Name: ${expected}}
+${more}`;
+
+/** A scenario that fails at step 3: it expects a name the customer does not have. */
+export const FAILING_SCENARIO = customerScenario('expects the wrong name', 'Fjell AS');

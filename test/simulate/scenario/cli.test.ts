@@ -2,21 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { removeTempDirs, runCli, tempDir } from '../../helpers/cli';
-import { FAILING_SCENARIO } from '../../helpers/scenarios';
+import { customerScenario, FAILING_SCENARIO } from '../../helpers/scenarios';
 
-const PASSING = `name: customer goes to PowerOffice
-steps:
-  - given:
-      customcrm:
-        customer:
-          - {id: cu-1, name: Fjord AS, email: post@fjord.no, is_person: false, updated_at: "2026-01-01T10:00:00+00:00"}
-  - sync: {}
-  - expect:
-      poweroffice:
-        customers:
-          - match: {Name: Fjord AS}
-  - sync: {expect_writes: {customcrm: 0, poweroffice: 0}}
-`;
+const PASSING = customerScenario('customer goes to PowerOffice', 'Fjord AS', '  - sync: {expect_writes: {customcrm: 0, poweroffice: 0}}\n');
 const FAILING = FAILING_SCENARIO;
 const PENDING = `name: waits for a fix
 pending: generator bug
