@@ -12,6 +12,17 @@ const dtlPipe = (id: string, dataset: string, rules: J, extra: J = {}): J => ({
 });
 const live = (engine: Engine, id: string) => [...engine.datasets.get(id).live()];
 
+/** Orders with the name of their customer, found by a hop joining `customer` to the customer's `joinOn`. */
+const orderView = (joinOn: string) =>
+  new Engine([
+    dtlPipe('order-view', 'orders', {
+      default: [
+        ['copy', '*'],
+        ['add', 'customer_name', ['first', ['hops', { datasets: ['customers c'], where: ['eq', '_S.customer', `c.${joinOn}`], return: 'c.name' }]]],
+      ],
+    }),
+  ]);
+
 describe('engine', () => {
   it('runs pipes into their default sink dataset and reaches a fixpoint', () => {
     const engine = new Engine([
@@ -63,14 +74,7 @@ describe('engine', () => {
   });
 
   it('re-runs source entities whose hops hit a changed entity (dependency tracking)', () => {
-    const engine = new Engine([
-      dtlPipe('order-view', 'orders', {
-        default: [
-          ['copy', '*'],
-          ['add', 'customer_name', ['first', ['hops', { datasets: ['customers c'], where: ['eq', '_S.customer', 'c._id'], return: 'c.name' }]]],
-        ],
-      }),
-    ]);
+    const engine = orderView('_id');
     const orders = engine.datasets.get('orders');
     const customers = engine.datasets.get('customers');
     customers.write({ _id: 'c1', name: 'Fjord' });
@@ -93,14 +97,7 @@ describe('engine', () => {
   });
 
   it('re-runs the source entities that found a hop target by a value the target no longer has', () => {
-    const engine = new Engine([
-      dtlPipe('order-view', 'orders', {
-        default: [
-          ['copy', '*'],
-          ['add', 'customer_name', ['first', ['hops', { datasets: ['customers c'], where: ['eq', '_S.customer', 'c.code'], return: 'c.name' }]]],
-        ],
-      }),
-    ]);
+    const engine = orderView('code');
     const orders = engine.datasets.get('orders');
     const customers = engine.datasets.get('customers');
     customers.write({ _id: 'c1', code: 'K1', name: 'Fjord' });
