@@ -104,7 +104,7 @@ export function orderPipes(pipes: readonly Pipe[]): Pipe[] {
 }
 
 /** Pipe ids in run order, by the pipe config list (and env) they were ordered for. */
-const orders = new WeakMap<readonly Json[], { env: Record<string, unknown>; ids: string[] }>();
+const runSequences = new WeakMap<readonly Json[], { env: Record<string, unknown>; ids: string[] }>();
 
 export class Engine {
   readonly datasets = new DatasetStore();
@@ -137,13 +137,13 @@ export class Engine {
     }
     // The order depends on the pipe configs and the env only: every engine of a config (each
     // scenario of a test run) reuses the first one's.
-    const known = orders.get(pipeConfigs);
+    const known = runSequences.get(pipeConfigs);
     if (known && known.env === env.env) {
       const byId = new Map(pipes.map((p) => [p.id, p]));
       this.pipes = known.ids.map((id) => byId.get(id)!);
     } else {
       this.pipes = orderPipes(pipes);
-      orders.set(pipeConfigs, { env: env.env, ids: this.pipes.map((p) => p.id) });
+      runSequences.set(pipeConfigs, { env: env.env, ids: this.pipes.map((p) => p.id) });
     }
   }
 

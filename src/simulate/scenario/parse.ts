@@ -357,7 +357,7 @@ function methodOf(v: unknown, path: (string | number)[], fail: Fail): string {
 }
 
 function urlOf(v: unknown, path: (string | number)[], fail: Fail): string {
-  if (typeof v !== 'string' || v.trim() === '') throw fail(path, `url must be a path glob (e.g. "orders/*"), found ${describe(v)}`);
+  if (typeof v !== 'string' || v.trim() === '') throw fail(path, `url must be a path glob (e.g. "items/*"), found ${describe(v)}`);
   return v.trim().replace(/^\/+/, '');
 }
 
