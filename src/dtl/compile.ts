@@ -114,7 +114,7 @@ class RulesCompiler {
 
   constructor(
     private readonly raw: Record<string, unknown>,
-    private readonly fuseAfter = FUSE_AFTER,
+    fuseAfter = FUSE_AFTER,
   ) {
     for (const name of Object.keys(raw)) {
       const ref: RuleRef = { name, body: () => CONTINUE };
