@@ -63,6 +63,16 @@ describe('copy, remove, rename, make-ni', () => {
     expect(runTransforms([['copy', '*'], ['remove', 'age']], { age: 1, temp_a: 2, temp_b: 3 })).toEqual({ temp_a: 2, temp_b: 3 });
     expect(runTransforms([['copy', '*'], ['remove', 'temp_*']], { age: 1, temp_a: 2, temp_b: 3 })).toEqual({ age: 1 });
   });
+  it('removes exact names without touching longer names or the order of the rest', () => {
+    const source = { a: 1, ab: 2, b: 3, 'a.b': 4, c: 5 };
+    const out = runTransforms([['copy', '*'], ['remove', ['list', 'a', 'a.b', 'missing']]], source);
+    expect(out).toEqual({ ab: 2, b: 3, c: 5 });
+    expect(Object.keys(out)).toEqual(['ab', 'b', 'c']);
+    // A pattern computed at run time (not a literal) is matched as a wildcard.
+    expect(runTransforms([['copy', '*'], ['remove', '_S.which']], { which: 'a*', a: 1, ab: 2, b: 3 })).toEqual({ b: 3, which: 'a*' });
+    // Everything removed, then the target is written to again.
+    expect(runTransforms([['copy', '*'], ['remove', '*'], ['add', 'z', 1]], source)).toEqual({ z: 1 });
+  });
   it('renames source properties onto the target', () => {
     expect(runTransforms([['rename', 'age', 'current_age']], { age: 3 })).toEqual({ current_age: 3 });
     expect(runTransforms([['rename', ['concat', 'in-', '_S.key'], ['concat', 'out-', '_S.key']]], { key: 'k', 'in-k': 1 })).toEqual({ 'out-k': 1 });
