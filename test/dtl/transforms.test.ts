@@ -67,7 +67,7 @@ describe('copy, remove, rename, make-ni', () => {
     const source = { a: 1, ab: 2, b: 3, 'a.b': 4, c: 5 };
     const out = runTransforms([['copy', '*'], ['remove', ['list', 'a', 'a.b', 'missing']]], source);
     expect(out).toEqual({ ab: 2, b: 3, c: 5 });
-    expect(Object.keys(out)).toEqual(['ab', 'b', 'c']);
+    expect(Object.keys(out as object)).toEqual(['ab', 'b', 'c']);
     // A pattern computed at run time (not a literal) is matched as a wildcard.
     expect(runTransforms([['copy', '*'], ['remove', '_S.which']], { which: 'a*', a: 1, ab: 2, b: 3 })).toEqual({ b: 3, which: 'a*' });
     // Everything removed, then the target is written to again.
