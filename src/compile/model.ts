@@ -6,7 +6,7 @@ import type { Concept, DataflowDefinition, Mapping, Side } from '../model/datafl
 import { SchemaSet } from '../model/schema';
 import { type CallSite, type SourceSite, formatSite, isSourceSite } from '../model/site';
 import type { DatatypeDefinition, SystemDefinition } from '../model/system';
-import { didYouMean } from '../validate/suggest';
+import { didYouMean } from '../suggest';
 
 export interface SideModel {
   readonly side: Side;

@@ -1,6 +1,7 @@
 // Every documented DTL function (datanav/docs hub/dtl/*.rst, plus the deprecated ones still seen)
 // with its kind and argument-count bounds. Used by the static checker (check.ts), the
 // validator and the evaluator's compile step. Argument counts exclude the function name.
+import { closest } from '../suggest';
 
 export type DtlKind = 'transform' | 'expression' | 'both';
 
@@ -177,34 +178,8 @@ export const dtlFunctionNames = (): string[] => [...DTL_FUNCTIONS.keys()];
 
 export const getDtlFunction = (name: string): DtlFunctionSpec | undefined => DTL_FUNCTIONS.get(name);
 
-/** Damerau-free Levenshtein distance, for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The closest known function name, or undefined when nothing is reasonably close. */
-export function closestDtlFunction(name: string, candidates: Iterable<string> = DTL_FUNCTIONS.keys()): string | undefined {
-  let best: string | undefined;
-  let bestDistance = INF;
-  for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate);
-    if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
+/** The closest known function name (or of `candidates`, e.g. rule ids), or undefined when nothing is reasonably close. */
+export const closestDtlFunction = (name: string, candidates: Iterable<string> = DTL_FUNCTIONS.keys()): string | undefined => closest(name, candidates);
 
 export const formatArity = (a: Arity): string =>
   a.min === a.max ? `${a.min}` : a.max === INF ? `at least ${a.min}` : `${a.min} to ${a.max}`;

@@ -7,7 +7,7 @@ import schemaDocument from '../sesam/schemas/sesam-config.schema.json';
 // Compiled ahead of time by `npm run types` (ajv standalone, options in src/sesam/config-ajv.ts).
 import { validate as precompiled } from '../sesam/types/sesam-config.validate';
 import { jsonPath, type Problem } from './problem';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 
 type SchemaObject = { [key: string]: unknown };
 

@@ -18,6 +18,10 @@ describe('DTL registry', () => {
     expect(closestDtlFunction('coalese')).toBe('coalesce');
     expect(closestDtlFunction('zzzzzzzzzzzz')).toBeUndefined();
   });
+  it('suggests rule names whatever their case', () => {
+    const f = checkDtlRules({ default: [['add', 'x', ['apply', 'orderlineid', '_S.lines']]], OrderLineIDs: [] });
+    expect(f.map((x) => x.message)).toEqual(['"apply" refers to rule "orderlineid", which is not defined (did you mean "OrderLineIDs"?)']);
+  });
 });
 
 describe('checkDtlRules', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type Located, nodesFrom, selectTrace, traceAll } from '../../compile/provenance';
 import { configPathFor } from '../../sesam/project';
 import { inputError, problemsFound } from '../../errors';
-import { didYouMean } from '../../validate/suggest';
+import { didYouMean } from '../../suggest';
 import { type Io, colors, printJson } from '../io';
 import { compileProject } from './compile-project';
 

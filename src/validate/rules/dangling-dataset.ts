@@ -4,7 +4,7 @@
 import type { JsonValue } from '../../sesam/project';
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
-import { didYouMean } from '../suggest';
+import { didYouMean } from '../../suggest';
 import { datasetIdOf, dtlTransforms, eachDtlCall, isObject, pipeFiles, problemAt, sources, templateTransforms, textOf, writtenDatasets, type Path } from '../walk';
 
 interface DatasetRead {

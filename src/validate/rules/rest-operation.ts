@@ -7,7 +7,7 @@ import { templateProblem } from '../../sesam/jinja';
 import type { ConfigFile, JsonObject } from '../../sesam/project';
 import type { Problem, Severity } from '../problem';
 import type { ValidationRule } from '../rule';
-import { didYouMean } from '../suggest';
+import { didYouMean } from '../../suggest';
 import { eachString, entityId, isObject, pipeFiles, problemAt, sinks, sources, str, systemFiles, templateTransforms, transforms, type Path } from '../walk';
 
 /**

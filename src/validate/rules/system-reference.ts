@@ -2,7 +2,7 @@
 // and REST components need a system:rest.
 import type { Problem } from '../problem';
 import type { ValidationRule } from '../rule';
-import { didYouMean } from '../suggest';
+import { didYouMean } from '../../suggest';
 import { entityId, pipeFiles, problemAt, sinks, sources, str, systemFiles, templateTransforms, transforms, type Located } from '../walk';
 
 export const systemReference: ValidationRule = {

@@ -1,4 +1,4 @@
-// "Did you mean …?" for misspelled property names, types, ids and operations.
+// "Did you mean …?" for misspelled names: property names, types, ids, operations, DTL functions and rules.
 
 export function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
