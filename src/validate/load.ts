@@ -125,42 +125,35 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     ...(await confFiles(dir, 'systems')),
   ];
   for (const rel of paths) {
-    const text = await readText(dir, rel, problems);
-    if (text === undefined) continue;
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      problems.push({ severity: 'error', rule: 'json-syntax', file: rel, path: '$', message: parsed.message });
-      continue;
-    }
-    if (!isObject(parsed.value)) {
-      problems.push({ severity: 'error', rule: 'json-syntax', file: rel, path: '$', message: 'a config file must hold one JSON object (one pipe, system or the node metadata)' });
-      continue;
-    }
-    files.push({ path: rel, entity: parsed.value });
+    const read = await readJsonObject(dir, rel, problems, 'a config file must hold one JSON object (one pipe, system or the node metadata)');
+    if (!read) continue;
+    files.push({ path: rel, entity: read.value });
     // The rules look for markers such as "$ENV(" in an entity's text: a \u escape could spell
     // one differently, so such a text is not handed on (the rules then make their own).
-    if (!text.includes('\\u')) texts.set(parsed.value, text);
+    if (!read.text.includes('\\u')) texts.set(read.value, read.text);
   }
 
   const envFiles: string[] = [];
   for (const name of top.filter((n) => n.endsWith('-env.json'))) {
     if (!(await exists(path.join(dir, name)))) continue;
     envFiles.push(name);
-    const text = await readText(dir, name, problems);
-    if (text === undefined) continue;
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      problems.push({ severity: 'error', rule: 'json-syntax', file: name, path: '$', message: parsed.message });
-      continue;
-    }
-    if (!isObject(parsed.value)) {
-      problems.push({ severity: 'error', rule: 'json-syntax', file: name, path: '$', message: 'an env profile must be a JSON object of variable names to values' });
-      continue;
-    }
-    env[name.slice(0, -'-env.json'.length)] = parsed.value;
+    const read = await readJsonObject(dir, name, problems, 'an env profile must be a JSON object of variable names to values');
+    if (read) env[name.slice(0, -'-env.json'.length)] = read.value;
   }
 
   return { project: { files, env }, problems, checked: [...paths, ...envFiles].sort(), texts };
+}
+
+/** A file's text and its JSON object; a read error, a syntax error or another JSON value is a problem (`notObject` says what it must be). */
+async function readJsonObject(dir: string, rel: string, problems: Problem[], notObject: string): Promise<{ text: string; value: JsonObject } | undefined> {
+  const text = await readText(dir, rel, problems);
+  if (text === undefined) return undefined;
+  const parsed = parseJson(text);
+  if (!parsed.ok || !isObject(parsed.value)) {
+    problems.push({ severity: 'error', rule: 'json-syntax', file: rel, path: '$', message: parsed.ok ? notObject : parsed.message });
+    return undefined;
+  }
+  return { text, value: parsed.value };
 }
 
 /** A file's text (UTF-8, a BOM allowed); unreadable or non-UTF-8 files become a located problem. */

@@ -139,6 +139,18 @@ describe('validate reads files like sesam-py', () => {
     expect(code).toBe(1);
   });
 
+  it('refuses a config file or env profile that holds valid JSON but not an object, located, exit 1', async () => {
+    const dir = await makeProject(validProject());
+    await writeFile(path.join(dir, 'pipes/list.conf.json'), '[{"_id": "a", "type": "pipe"}]\n');
+    await writeFile(path.join(dir, 'test-env.json'), '"not a profile"\n');
+    const { code, out } = await runCli('validate', dir);
+    expect(out).toBe(
+      'error pipes/list.conf.json $: a config file must hold one JSON object (one pipe, system or the node metadata) [json-syntax]\n' +
+        'error test-env.json $: an env profile must be a JSON object of variable names to values [json-syntax]\n',
+    );
+    expect(code).toBe(1);
+  });
+
   it('refuses JSON nested deeper than Sesam reads, with its place, without crashing', async () => {
     const dir = await makeProject(validProject());
     await writeFile(path.join(dir, 'pipes/deep.conf.json'), `{"_id": "deep", "type": "pipe", "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
