@@ -37,12 +37,14 @@ export const it = (...segments: string[]): string => (segments.length === 0 ? '_
 export const alias = (name: string, ...segments: string[]): string => path(name, segments);
 const path = (root: string, segments: string[]): string => {
   if (segments.length === 0) return `${root}.`;
-  let out = root;
+  const parts = [root];
   for (const segment of segments) {
     // Split on dots and joined with dots again: only the parts with a quote change.
-    out += `.${segment.includes("'") ? segment.split('.').map((s) => (s.includes("'") ? `'${s.replace(/'/g, "''")}'` : s)).join('.') : segment}`;
+    parts.push(segment.includes("'") ? segment.split('.').map((s) => (s.includes("'") ? `'${s.replace(/'/g, "''")}'` : s)).join('.') : segment);
   }
-  return out;
+  // Joined, not added up: `+=` leaves a tree of pieces that the project keeps (and that is copied
+  // flat again when the file is written); join makes the one flat string.
+  return parts.join('.');
 };
 
 // ---- transforms ---------------------------------------------------------------------------
