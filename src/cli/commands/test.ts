@@ -19,9 +19,9 @@ export const register: RegisterCommand = (program, io) => {
       'after',
       `
 Each scenario runs on fresh emulated systems and a logical clock; "sync" steps run every
-pipe in dependency order until nothing changes. Scenarios can run in parallel on worker threads
-(--jobs; without it a worker only for every 100 scenarios); the output is the same whatever
-the number of threads, in the order of the files. A scenario with a top-level "pending: <reason>"
+pipe, each after the pipes it reads from, until nothing changes. Scenarios can run in parallel
+on worker threads (--jobs; without it a worker only for every 100 scenarios); the output is the
+same whatever the number of threads, one file after another as they are named. A scenario with a top-level "pending: <reason>"
 is reported as pending and not run. The scenario format (every step kind) is in the
 README, section "Scenario files".
 
