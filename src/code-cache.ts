@@ -5,7 +5,7 @@
 // schemas), in the same place as the CLI bundle, so loading them trusts nothing new.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version } from '../package.json';
 import { packageRoot } from './paths';
@@ -62,20 +62,29 @@ export function cachedCode<T>(kind: string, key: string, produce: () => string, 
   }
   source = produce();
   const loaded = load(source);
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}`;
-    writeFileSync(temp, source);
-    renameSync(temp, file);
-    keepRecent(dirname(file), keep, '.js');
-  } catch {
-    // A read-only cache only costs producing it on the next run.
-  }
+  keepFile(file, source, keep);
   return loaded;
 }
 
+/**
+ * Writes a cache file whole (a temporary file renamed: a reader never sees half of it) and, with
+ * `keep`, leaves only the `keep` most recent files of its extension in its folder. A cache that
+ * cannot be written only costs producing the file again on the next run.
+ */
+export function keepFile(file: string, data: string | Uint8Array, keep?: number): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}`;
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+    if (keep !== undefined) keepRecent(dirname(file), keep, extname(file));
+  } catch {
+    // Read-only or full: nothing kept.
+  }
+}
+
 /** Keeps the `keep` most recently written files of `dir` whose names end with `ext`. */
-export function keepRecent(dir: string, keep: number, ext: string): void {
+function keepRecent(dir: string, keep: number, ext: string): void {
   const entries = readdirSync(dir).filter((name) => name.endsWith(ext));
   if (entries.length <= keep) return;
   const dated = entries.map((name) => ({ name, time: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.time - a.time);

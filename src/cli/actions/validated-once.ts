@@ -3,9 +3,9 @@
 // validated this very project clean: a marker under node_modules/.cache/sesamflow/validated/
 // named after a key of the build and every byte of the project. A project with any change, or
 // another build, is validated again; one with errors never gets a marker.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildIdentity, cacheDir, cacheKey, keepRecent } from '../../code-cache';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIdentity, cacheDir, cacheKey, keepFile } from '../../code-cache';
 import type { CompileResult } from '../../compile/index';
 import type { SesamProject } from '../../sesam/project';
 
@@ -18,15 +18,8 @@ export async function validatedOnce(result: CompileResult, build: string | null 
   if (marker && existsSync(marker)) return result.project;
   const { validatedProject } = await import('../../validated');
   const project = validatedProject(result);
-  if (marker) {
-    try {
-      mkdirSync(dirname(marker), { recursive: true });
-      writeFileSync(marker, '');
-      keepRecent(dirname(marker), 64, '.ok');
-    } catch {
-      // A read-only cache only costs validating again next time.
-    }
-  }
+  // A marker that cannot be written only costs validating again next time.
+  if (marker) keepFile(marker, '', 64);
   return project;
 }
 

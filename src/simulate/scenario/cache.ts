@@ -5,11 +5,11 @@
 // kept, so every error (with its line and column) comes from the parser itself, as without the
 // cache. The parser (and the YAML library) is only loaded when a file is not kept.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildIdentity, cacheDir, cacheKey, keepRecent } from '../../code-cache';
+import { buildIdentity, cacheDir, cacheKey, keepFile } from '../../code-cache';
 import type { KnownStores, Scenario } from './parse';
 
 /** Kept parses (a few kilobytes each): enough for several folders of scenarios and their edits. */
@@ -59,15 +59,8 @@ export async function parseScenarioCached(text: string, file: string, stores: Kn
   const { parseScenario } = await import('./parse');
   const scenario = parseScenario(text, file, stores);
   if (path === null) return scenario;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}`;
-    writeFileSync(temp, serialize(scenario));
-    renameSync(temp, path);
-    if (!pruned) keepRecent(dirname(path), KEEP, '.bin'); // once a run: a run adds at most its own files
-    pruned = true;
-  } catch {
-    // A read-only cache only costs parsing again next time.
-  }
+  // Pruned once a run: a run adds at most its own files.
+  keepFile(path, serialize(scenario), pruned ? undefined : KEEP);
+  pruned = true;
   return scenario;
 }
