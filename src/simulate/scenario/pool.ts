@@ -24,7 +24,7 @@ export type ToWorker =
   | { type: 'definitions'; cwd: string }
   | { type: 'config'; config: SimConfig }
   | { type: 'run'; scenarios: Scenario[]; trace: boolean; debug: boolean; claims: Int32Array; owners: Int32Array; id: number };
-export type FromWorker = { type: 'outcome'; index: number; outcome: Outcome } | { type: 'unavailable'; message: string };
+export type FromWorker = { type: 'outcome'; index: number; outcome: Outcome };
 
 /** A failed result for a scenario that did not run to an end (step 0: not at one of its steps). */
 export function brokenResult(scenario: Scenario, message: string, details: string[] = []): ScenarioResult {
@@ -168,9 +168,7 @@ export class ScenarioPool {
       flush();
       wake();
     };
-    this.onMessage = (_thread, m) => {
-      if (m.type === 'outcome') settle(m.index, m.outcome);
-    };
+    this.onMessage = (_thread, m) => settle(m.index, m.outcome);
     // A worker that stops leaves the scenarios it took and did not finish as failures (and,
     // when it was the last one, whatever a worker took without noting it yet).
     const abandon = (thread: Thread) => {

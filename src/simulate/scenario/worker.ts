@@ -16,10 +16,6 @@ if (port) {
   const send = (m: FromWorker) => port.postMessage(m);
   let definitions: Promise<Definitions> | undefined;
   let ready: Promise<{ config: SimConfig; factory: WorldFactory }> | undefined;
-  const unavailable = (error: unknown) => {
-    send({ type: 'unavailable', message: error instanceof Error ? error.message : String(error) });
-    process.exit(0);
-  };
   port.on('message', (m: ToWorker) => {
     switch (m.type) {
       case 'definitions':
@@ -42,8 +38,10 @@ if (port) {
           try {
             if (!ready) throw new Error('no config was sent');
             got = await ready;
-          } catch (error) {
-            return unavailable(error);
+          } catch {
+            // Not ready (its definitions or config failed): it stops, having taken nothing,
+            // and the other threads run its share.
+            process.exit(0);
           }
           for (;;) {
             const index = Atomics.add(m.claims, 0, 1);

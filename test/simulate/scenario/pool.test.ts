@@ -93,6 +93,19 @@ describe('scenario pool', () => {
     }
   });
 
+  it('runs everything on this thread when the only worker cannot load the definitions', async () => {
+    const { config, scenarios, here } = await setup(2);
+    const expected = await new ScenarioPool(0).run(scenarios, config, here, { trace: false, debug: false }, () => {});
+    const pool = new ScenarioPool(1, undefined, false);
+    try {
+      pool.definitionsLoaded(path.join(await tempDir(), 'no-project-here'));
+      const results = await pool.run(scenarios, config, here, { trace: false, debug: false }, () => {});
+      expect(results).toEqual(expected);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports the scenario a stopped worker held as failed and runs the rest on this thread', async () => {
     const { config, scenarios, here } = await setup(2);
     const expected = await new ScenarioPool(0).run(scenarios, config, here, { trace: false, debug: false }, () => {});
