@@ -5,7 +5,7 @@
 // kept up to date on every write, so hopping into a dataset that is being written stays cheap.
 import { createHash } from 'node:crypto';
 import { entityPathValues, joinKey, type DatasetView, type Entity } from '../../dtl/index';
-import { ShapeCache, objectOf } from '../../dtl/shapes';
+import { ShapeCache } from '../../dtl/shapes';
 
 /**
  * The join key of a value (DTL `keyOf`: values that join have the same key), without building
@@ -56,29 +56,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The entity as a dataset stores it: root `_` properties other than `_id` and `_deleted` dropped
- * (and `_updated` set, when given). Built in one go so it has a fast shape (see shapes.ts).
- */
-export function storedForm(entity: Entity, updated?: number, shapes?: ShapeCache): Entity {
-  const keys: string[] = [];
-  const values: unknown[] = [];
-  for (const key in entity) {
-    if (key.charCodeAt(0) === 95 /* _ */ && key !== '_id' && key !== '_deleted') continue;
-    const v = entity[key];
-    if (v === undefined) continue;
-    // `_deleted` counts only when true (any other value means "not deleted").
-    if (key === '_deleted' && v !== true) continue;
-    keys.push(key);
-    values.push(v);
-  }
-  if (updated !== undefined) {
-    keys.push('_updated');
-    values.push(updated);
-  }
-  return shapes ? shapes.object(keys, values) : objectOf(keys, values);
-}
-
-/**
  * Objects built key by key in scratch lists kept between calls, then made in one go (a fast
  * shape, see shapes.ts): no lists grown push by push for every object. The key list handed on
  * is a copy that is never changed, reused while the keys repeat (entities of one pipe share a
@@ -120,16 +97,20 @@ export class ObjectBuilder {
   }
 }
 
-/** storedForm, built with `builder`. */
-function storedWith(builder: ObjectBuilder, entity: Entity, updated: number): Entity {
+/**
+ * The entity as a dataset stores it: root `_` properties other than `_id` and `_deleted` dropped
+ * (and `_updated` set, when given). Built in one go so it has a fast shape (see shapes.ts).
+ */
+export function storedForm(entity: Entity, updated?: number, builder = new ObjectBuilder()): Entity {
   for (const key in entity) {
     if (key.charCodeAt(0) === 95 /* _ */ && key !== '_id' && key !== '_deleted') continue;
     const v = entity[key];
     if (v === undefined) continue;
+    // `_deleted` counts only when true (any other value means "not deleted").
     if (key === '_deleted' && v !== true) continue;
     builder.add(key, v);
   }
-  builder.add('_updated', updated);
+  if (updated !== undefined) builder.add('_updated', updated);
   return builder.build();
 }
 
@@ -223,7 +204,6 @@ export class Dataset implements DatasetView {
   private readonly indexes = new Map<string, Map<string, Bucket>>();
   /** The same indexes as a list, for the walk over all of them on every write. */
   private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
-  private readonly shapes = new ShapeCache();
   private readonly builder = new ObjectBuilder();
   /**
    * Whether new versions keep the one they replace (for dependency tracking, which reads the
@@ -266,13 +246,13 @@ export class Dataset implements DatasetView {
     let stored: Entity;
     if (entity._filtered === true) {
       if (!current || current.entity._deleted === true) return 'ignored';
-      stored = storedForm({ ...entity, _deleted: true }, seq, this.shapes);
+      stored = storedForm({ ...entity, _deleted: true }, seq, this.builder);
       if (sameContent(current.entity, stored)) return 'unchanged';
     } else if (owned === 'stored-form' || (owned === 'owned' && isStoredForm(entity))) {
       // sameAsStored above already said the content differs from the current version.
       stored = entity;
       stored._updated = seq;
-    } else stored = storedWith(this.builder, entity, seq);
+    } else stored = storedForm(entity, seq, this.builder);
     const version: Version = { seq, ts: this.clock.next(), id, previous: this.keepsPrevious ? current : undefined, entity: stored };
     this.log.push(version);
     this.latest.set(id, version);
