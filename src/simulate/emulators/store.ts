@@ -2,6 +2,7 @@
 // and a change-time ordering for incremental list calls. Kept incremental so a 100 000-record
 // simulation stays linear: every write goes through `set`/`delete`, which update the indexes.
 import { parseOffsetDateTime } from '../clock';
+import { bucketAdd, bucketDelete, bucketItems, type Bucket } from '../buckets';
 import type { JsonRecord } from './types';
 
 export type IndexKeys = (record: JsonRecord) => unknown[];
@@ -11,17 +12,15 @@ export const field =
   (name: string): IndexKeys =>
   (r) => [r[name]];
 
-/** The ids under one index value: a lone id as is (the usual case: ids and unique keys), else a Set in insertion order. */
-type Ids = string | Set<string>;
 
 /** The values a record was indexed under: a lone value as is, several as an array (an array value itself is never a key). */
 type IndexedAs = unknown;
 
 export class RecordStore {
   private readonly byId = new Map<string, JsonRecord>();
-  private readonly indexes = new Map<string, Map<unknown, Ids>>();
+  private readonly indexes = new Map<string, Map<unknown, Bucket<string>>>();
   /** Per index: its keys, its values, and the values each record had when it was last stored (records may be mutated in place). */
-  private readonly indexList: [keys: IndexKeys, index: Map<unknown, Ids>, indexedAs: Map<string, IndexedAs>][] = [];
+  private readonly indexList: [keys: IndexKeys, index: Map<unknown, Bucket<string>>, indexedAs: Map<string, IndexedAs>][] = [];
   private ordered: { ms: number; id: string }[] | undefined;
 
   constructor(
@@ -30,7 +29,7 @@ export class RecordStore {
     indexKeys: Record<string, IndexKeys> = {},
   ) {
     for (const [name, keys] of Object.entries(indexKeys)) {
-      const index = new Map<unknown, Ids>();
+      const index = new Map<unknown, Bucket<string>>();
       this.indexes.set(name, index);
       this.indexList.push([keys, index, new Map()]);
     }
@@ -63,11 +62,7 @@ export class RecordStore {
         if (v === undefined || v === null) continue;
         if (first === undefined) first = v;
         else (more ??= [first]).push(v);
-        const ids = index.get(v);
-        if (ids === undefined) index.set(v, id);
-        else if (typeof ids === 'string') {
-          if (ids !== id) index.set(v, new Set([ids, id]));
-        } else ids.add(id);
+        bucketAdd(index, v, id);
       }
       if (more) indexedAs.set(id, more);
       else if (first !== undefined && !Array.isArray(first)) indexedAs.set(id, first);
@@ -88,16 +83,7 @@ export class RecordStore {
     for (const [, index, indexedAs] of this.indexList) {
       const old = indexedAs.get(id);
       if (old === undefined) continue;
-      for (const v of Array.isArray(old) ? old : [old]) {
-        const ids = index.get(v);
-        if (ids === undefined) continue;
-        if (typeof ids === 'string') {
-          if (ids === id) index.delete(v);
-        } else {
-          ids.delete(id);
-          if (ids.size === 0) index.delete(v);
-        }
-      }
+      for (const v of Array.isArray(old) ? old : [old]) bucketDelete(index, v, id);
       indexedAs.delete(id);
     }
   }
@@ -109,10 +95,7 @@ export class RecordStore {
 
   /** Records whose index `name` holds `value`, in insertion order of their ids' first indexing. */
   find(name: string, value: unknown): JsonRecord[] {
-    const ids = this.indexes.get(name)?.get(value);
-    if (ids === undefined) return [];
-    if (typeof ids === 'string') return [this.byId.get(ids)!];
-    return [...ids].map((id) => this.byId.get(id)!);
+    return Array.from(bucketItems(this.indexes.get(name)?.get(value)), (id) => this.byId.get(id)!);
   }
 
   /** Records changed strictly after `sinceMs` (all when undefined), by change time then id; one page of them. */

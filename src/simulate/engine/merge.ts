@@ -6,6 +6,7 @@
 // their merged entities, and emits a `_deleted`/`$replaced` marker for every merged `_id` that
 // disappeared. Deleted inputs never merge; they are emitted on their own, deleted.
 import { compileDtl, joinKey, type DtlContext, type Entity } from '../../dtl/index';
+import { bucketAdd, bucketDelete, bucketItems, type Bucket } from '../buckets';
 import { ObjectBuilder, indexKey } from './dataset';
 import { SesamflowError } from '../../errors';
 import type { Dataset } from './dataset';
@@ -38,14 +39,11 @@ interface Node {
   live: boolean;
 }
 
-/** The nodes under one join key: a lone node as is (the usual case), else a Set. */
-type Bucket = Node | Set<Node>;
-
 /** One equality side an alias is on: where its keys go, and where their matches are. */
 interface Slot {
   readonly values: (e: Entity) => readonly unknown[];
-  readonly own: Map<string, Bucket>;
-  readonly other: Map<string, Bucket>;
+  readonly own: Map<string, Bucket<Node>>;
+  readonly other: Map<string, Bucket<Node>>;
 }
 
 const NONE: readonly unknown[] = Object.freeze([]);
@@ -148,8 +146,8 @@ export class MergeSource {
     for (const eq of eqs) {
       const left = this.side(eq[1]);
       const right = this.side(eq[2]);
-      const leftIndex = new Map<string, Bucket>();
-      const rightIndex = new Map<string, Bucket>();
+      const leftIndex = new Map<string, Bucket<Node>>();
+      const rightIndex = new Map<string, Bucket<Node>>();
       this.slots[left.alias]!.push({ values: left.values, own: leftIndex, other: rightIndex });
       this.slots[right.alias]!.push({ values: right.values, own: rightIndex, other: leftIndex });
     }
@@ -251,9 +249,7 @@ export class MergeSource {
         comp.push(node);
         if (node.output !== undefined) oldIds.add(node.output);
         this.eachKey(node, (slot, k) => {
-          const found = slot.other.get(k);
-          if (found === undefined) return;
-          for (const m of found instanceof Set ? found : [found])
+          for (const m of bucketItems(slot.other.get(k)))
             if (!visited.has(m)) {
               visited.add(m);
               stack.push(m);
@@ -301,25 +297,11 @@ export class MergeSource {
   }
 
   private indexNode(node: Node): void {
-    this.eachKey(node, ({ own }, k) => {
-      const bucket = own.get(k);
-      if (bucket === undefined) own.set(k, node);
-      else if (bucket instanceof Set) bucket.add(node);
-      else if (bucket !== node) own.set(k, new Set([bucket, node]));
-    });
+    this.eachKey(node, ({ own }, k) => bucketAdd(own, k, node));
   }
 
   private unindex(node: Node): void {
-    this.eachKey(node, ({ own }, k) => {
-      const bucket = own.get(k);
-      if (bucket === undefined) return;
-      if (!(bucket instanceof Set)) {
-        if (bucket === node) own.delete(k);
-        return;
-      }
-      bucket.delete(node);
-      if (bucket.size === 1) own.set(k, bucket.values().next().value!);
-    });
+    this.eachKey(node, ({ own }, k) => bucketDelete(own, k, node));
   }
 
   /** Properties that take part in merging (root `_` ones only with include_internal_properties). */
