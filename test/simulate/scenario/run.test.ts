@@ -18,6 +18,23 @@ describe('subset matching', () => {
     expect(mismatch(rec, { lines: [{ q: 1 }, { q: 3 }] })).toBe('lines[1].q: expected 3, found 2');
     expect(mismatch(rec, { phone: '1' })).toBe('phone: missing (expected "1")');
   });
+
+  it('names the first failing path from the root, and says nothing for a match', () => {
+    const rec = { a: { b: [{ c: [1, { d: 'x' }] }] }, e: ' ', list: [1] };
+    expect(mismatch(rec, { a: { b: [{ c: [1, { d: 'y' }] }] } })).toBe('a.b[0].c[1].d: expected "y", found "x"');
+    expect(mismatch(rec, { a: { b: [{ c: [1, { f: 2 }] }] } })).toBe('a.b[0].c[1].f: missing (expected 2)');
+    expect(mismatch(rec, { a: { b: 'z' } })).toBe('a.b: expected "z", found [{"c":[1,{"d":"x"}]}]');
+    expect(mismatch(rec, { a: [] })).toBe('a: expected a list, found {"b":[{"c":[1,{"d":"x"}]}]}');
+    expect(mismatch(rec, { list: { n: 1 } })).toBe('list: expected an object, found [1]');
+    expect(mismatch(rec, { list: [1, 2] })).toBe('list: expected 2 element(s), found 1');
+    expect(mismatch(rec, { a: null })).toBe('a: expected an empty value, found {"b":[{"c":[1,{"d":"x"}]}]}');
+    expect(mismatch(rec, { e: null, a: { b: [{}] } })).toBeUndefined();
+    expect(subsetMatches(rec, { e: null, a: { b: [{}] } })).toBe(true);
+    // The record itself, and lists at the root.
+    expect(mismatch('text', { a: 1 })).toBe('(record): expected an object, found "text"');
+    expect(mismatch([{ a: 1 }], [{ a: 2 }])).toBe('[0].a: expected 2, found 1');
+    expect(mismatch({ '': { a: 1 } }, { '': { a: 2 } })).toBe('a: expected 2, found 1');
+  });
 });
 
 /** A minimal system: records per datatype keyed by `id`. */
