@@ -710,9 +710,18 @@ export class RestEmulator implements EmulatedSystem {
   // ---- scenario access ------------------------------------------------------------------------
 
   records(datatype: string): JsonRecord[] {
-    const dt = this.dt(datatype);
-    if (dt.isEmbedded) return [...dt.parent!.store!.values()].flatMap((p) => this.childrenOf(dt, p[dt.parent!.idField])).map(clone);
-    return [...dt.store!.values()].map(clone);
+    return this.held(this.dt(datatype)).map(clone);
+  }
+
+  /** The records as held (embedded ones with their parent's key), not copied: for reading only. */
+  private held(dt: Datatype): JsonRecord[] {
+    if (dt.isEmbedded) return [...dt.parent!.store!.values()].flatMap((p) => this.childrenOf(dt, p[dt.parent!.idField]));
+    return [...dt.store!.values()];
+  }
+
+  /** The records that match `where` (an edit or delete step's), as held: read, never changed. */
+  private matching(dt: Datatype, where: JsonRecord): JsonRecord[] {
+    return this.held(dt).filter((r) => matchesSubset(r, where));
   }
 
   put(datatype: string, input: JsonRecord): JsonRecord {
@@ -793,7 +802,7 @@ export class RestEmulator implements EmulatedSystem {
     for (const child of dt.separate) {
       if (has(set, child.parentProperty!)) throw inputError(`${this.id} ${dt.name}: edit ${child.parentProperty} through the ${child.name} datatype`);
     }
-    const hits = this.records(datatype).filter((r) => matchesSubset(r, where));
+    const hits = this.matching(dt, where);
     const ctx = () => this.context(this.clock.iso());
     for (const hit of hits) {
       if (dt.isEmbedded) {
@@ -828,7 +837,7 @@ export class RestEmulator implements EmulatedSystem {
 
   remove(datatype: string, where: JsonRecord): number {
     const dt = this.dt(datatype);
-    const hits = this.records(datatype).filter((r) => matchesSubset(r, where));
+    const hits = this.matching(dt, where);
     for (const hit of hits) {
       if (dt.isEmbedded) {
         const parent = dt.parent!.store!.get(String(hit[dt.parentKey!]))!;

@@ -169,6 +169,32 @@ describe('CRM emulator: stores', () => {
     expect(crm.writes).toBe(0); // edits are not API writes
   });
 
+  it('edit and remove change only the records that match; records() hands out copies', () => {
+    seed();
+    crm.put('customer', { id: 'cu-2', name: 'Other AS', email: 'a@b.no' });
+    crm.put('order', { id: 'or-1', customer_id: 'cu-1', lines: [{ id: 'l-1', quantity: 1 }, { id: 'l-2', quantity: 2 }] });
+    const before = crm.records('customer');
+    expect(crm.edit('customer', { name: 'Other AS' }, { phone: '2' })).toBe(1);
+    expect(crm.edit('orderline', { quantity: 2 }, { quantity: 5 })).toBe(1);
+    expect(crm.edit('customer', { name: 'Nobody' }, { phone: '3' })).toBe(0);
+    expect(crm.records('customer').map((r) => [r.id, r.phone ?? null])).toEqual([
+      ['cu-1', null],
+      ['cu-2', '2'],
+    ]);
+    expect(crm.records('orderline').map((r) => [r.id, r.quantity, r.order_id])).toEqual([
+      ['l-1', 1, 'or-1'],
+      ['l-2', 5, 'or-1'],
+    ]);
+    // A copy handed out earlier neither changed with the store nor changes it.
+    expect(before.map((r) => r.phone ?? null)).toEqual([null, null]);
+    before[0]!.name = 'changed outside';
+    expect(crm.records('customer')[0]!.name).toBe('Fjord AS');
+    expect(crm.remove('orderline', { id: 'l-1' })).toBe(1);
+    expect(crm.records('order')[0]!.lines).toEqual([{ id: 'l-2', quantity: 5 }]);
+    expect(crm.remove('customer', { name: 'Other AS' })).toBe(1);
+    expect(crm.records('customer').map((r) => r.id)).toEqual(['cu-1']);
+  });
+
   it('remove deletes matching records; an unknown datatype is an input error', () => {
     seed();
     expect(crm.remove('customer', { id: 'cu-1' })).toBe(1);
