@@ -171,20 +171,6 @@ function sameAsStored(stored: Entity, incoming: Entity): boolean {
   return n === m;
 }
 
-/** One stored version. `entity` carries `_id`, `_updated` (and `_deleted` when deleted). */
-export interface Version {
-  readonly seq: number;
-  /** Engine-wide write order (merge_datasets `latest` compares it like `_ts`). */
-  readonly ts: number;
-  readonly id: string;
-  readonly entity: Entity;
-  /**
-   * The version this one replaced: undefined for the first, once no reader needs it, and in a
-   * dataset nobody hops into (only dependency tracking reads replaced values).
-   */
-  previous: Version | undefined;
-}
-
 /** Who owns an entity handed to Dataset.write (see there). */
 export type Ownership = 'borrowed' | 'owned' | 'stored-form';
 
@@ -195,22 +181,27 @@ export interface WriteClock {
   next(): number;
 }
 
+/**
+ * A dataset: the latest version of every entity by id, and the versions written since the
+ * readers' lowest offset in write order. A version is the stored entity itself (its `_updated`
+ * is its sequence number): no record per version beside it, as the log and the id map hold the
+ * same objects.
+ */
 export class Dataset implements DatasetView {
-  private readonly latest = new Map<string, Version>();
-  /** Versions in write order from `base + 1` on (older ones are trimmed once no reader needs them): `log[i].seq === base + i + 1`. */
-  private log: Version[] = [];
+  private readonly latest = new Map<string, Entity>();
+  /** Versions in write order from `base + 1` on (older ones are trimmed once no reader needs them): `log[i]._updated === base + i + 1`. */
+  private log: Entity[] = [];
+  /** With keepsPrevious: the version each one in the log replaced, at the same index (undefined for a first version). */
+  private replacedLog: (Entity | undefined)[] = [];
   private base = 0;
+  /** The engine-wide write order (`WriteClock`) of every version written, by sequence number - 1. */
+  private readonly times: number[] = [];
   /** path → join key → non-deleted entities (by id) having that value at path. */
   private readonly indexes = new Map<string, Map<string, Bucket>>();
   /** The same indexes as a list, for the walk over all of them on every write. */
   private readonly indexList: [path: string, index: Map<string, Bucket>][] = [];
   private readonly builder = new ObjectBuilder();
-  /**
-   * Whether new versions keep the one they replace (for dependency tracking, which reads the
-   * values a change removed). Set by the first tracker that hops into the dataset, before it
-   * reads any version: without one, a replaced version is garbage at once.
-   */
-  keepsPrevious = false;
+  private keeping = false;
   /** Whether the initial offset is set (the dataset counts as populated), per the writing sink's `set_initial_offset`. */
   populated = false;
 
@@ -218,6 +209,22 @@ export class Dataset implements DatasetView {
     readonly id: string,
     private readonly clock: WriteClock = counterClock(),
   ) {}
+
+  /**
+   * Whether new versions keep the one they replace (for dependency tracking, which reads the
+   * values a change removed). Set by the first tracker that hops into the dataset, before it
+   * reads any version: without one, a replaced version is garbage at once.
+   */
+  get keepsPrevious(): boolean {
+    return this.keeping;
+  }
+
+  set keepsPrevious(keep: boolean) {
+    // The versions already in the log replaced nothing that is kept.
+    if (keep && !this.keeping) this.replacedLog = new Array<Entity | undefined>(this.log.length).fill(undefined);
+    if (!keep) this.replacedLog = [];
+    this.keeping = keep;
+  }
 
   /** Highest `_updated` so far (0 when empty). */
   get offset(): number {
@@ -241,62 +248,66 @@ export class Dataset implements DatasetView {
     if (typeof id !== 'string') throw new Error(`dataset ${this.id}: entity without a string _id`);
     const current = this.latest.get(id);
     // Most writes of a sync re-write what is there: find that out before copying anything.
-    if (current && entity._filtered !== true && sameAsStored(current.entity, entity)) return 'unchanged';
+    if (current && entity._filtered !== true && sameAsStored(current, entity)) return 'unchanged';
     const seq = this.offset + 1;
     let stored: Entity;
     if (entity._filtered === true) {
-      if (!current || current.entity._deleted === true) return 'ignored';
+      if (!current || current._deleted === true) return 'ignored';
       stored = storedForm({ ...entity, _deleted: true }, seq, this.builder);
-      if (sameContent(current.entity, stored)) return 'unchanged';
+      if (sameContent(current, stored)) return 'unchanged';
     } else if (owned === 'stored-form' || (owned === 'owned' && isStoredForm(entity))) {
       // sameAsStored above already said the content differs from the current version.
       stored = entity;
       stored._updated = seq;
     } else stored = storedForm(entity, seq, this.builder);
-    const version: Version = { seq, ts: this.clock.next(), id, previous: this.keepsPrevious ? current : undefined, entity: stored };
-    this.log.push(version);
-    this.latest.set(id, version);
-    this.reindex(current?.entity, version.entity, id);
+    this.log.push(stored);
+    if (this.keeping) this.replacedLog.push(current);
+    this.times.push(this.clock.next());
+    this.latest.set(id, stored);
+    this.reindex(current, stored, id);
     return stored._deleted === true ? 'deleted' : 'new';
   }
 
   /** Marks an entity deleted (deletion tracking); no-op when absent or already deleted. */
   delete(id: string): boolean {
     const current = this.latest.get(id);
-    if (!current || current.entity._deleted === true) return false;
-    return this.write({ ...current.entity, _deleted: true }) === 'deleted';
+    if (!current || current._deleted === true) return false;
+    return this.write({ ...current, _deleted: true }) === 'deleted';
   }
 
   get(id: string): Entity | undefined {
-    return this.latest.get(id)?.entity;
+    return this.latest.get(id);
   }
 
-  version(id: string): Version | undefined {
-    return this.latest.get(id);
+  /** The engine-wide write order of the latest version of `id` (merge_datasets `latest` compares it like `_ts`). */
+  writtenAt(id: string): number | undefined {
+    const e = this.latest.get(id);
+    return e === undefined ? undefined : this.times[(e._updated as number) - 1];
+  }
+
+  /** The version the latest version of `id` replaced, while that one is kept (see keepsPrevious and trim). */
+  replaced(id: string): Entity | undefined {
+    const e = this.latest.get(id);
+    if (e === undefined) return undefined;
+    const i = (e._updated as number) - this.base - 1;
+    return i >= 0 ? this.replacedLog[i] : undefined;
   }
 
   /** Latest version of every entity, in first-write order. */
   all(): Iterable<Entity> {
-    const it = this.latest.values();
-    return {
-      [Symbol.iterator]: () => ({
-        next: () => {
-          const r = it.next();
-          return r.done ? { done: true as const, value: undefined } : { done: false as const, value: r.value.entity };
-        },
-      }),
-    };
+    return this.latest.values();
   }
 
   /** Latest entities that are not deleted. */
   *live(): Iterable<Entity> {
-    for (const v of this.latest.values()) if (v.entity._deleted !== true) yield v.entity;
+    for (const e of this.latest.values()) if (e._deleted !== true) yield e;
   }
 
-  /** Versions written after `offset` (exclusive), oldest first. */
-  *versionsSince(offset: number): Iterable<Version> {
+  /** Hands every version written after `offset` (exclusive), oldest first, to `each` with the version it replaced (when kept). */
+  versionsSince(offset: number, each: (version: Entity, replaced: Entity | undefined) => void): void {
     this.checkReadable(offset);
-    for (let i = Math.max(0, offset - this.base); i < this.log.length; i++) yield this.log[i]!;
+    const replaced = this.replacedLog;
+    for (let i = Math.max(0, offset - this.base); i < this.log.length; i++) each(this.log[i]!, replaced[i]);
   }
 
   private checkReadable(offset: number): void {
@@ -305,14 +316,14 @@ export class Dataset implements DatasetView {
 
   /**
    * Forgets versions up to `offset` (every reader is past them), so old versions can be
-   * garbage collected. A remaining version keeps its own previous version (a reader may need
-   * the values it replaced), but not older ones.
+   * garbage collected. A remaining version keeps the one it replaced (a reader may need the
+   * values it replaced).
    */
   trim(offset: number): void {
     const n = Math.min(offset, this.offset) - this.base;
     if (n <= 0) return;
-    for (let i = 0; i < n; i++) this.log[i]!.previous = undefined;
     this.log = this.log.slice(n);
+    if (this.keeping) this.replacedLog = this.replacedLog.slice(n);
     this.base += n;
   }
 
@@ -320,11 +331,11 @@ export class Dataset implements DatasetView {
    * Entities changed after `offset`: each changed id once, at its latest version (what a
    * dataset source with `include_previous_versions: false` reads).
    */
-  *changedSince(offset: number): Iterable<Version> {
+  *changedSince(offset: number): Iterable<Entity> {
     this.checkReadable(offset);
     for (let i = Math.max(0, offset - this.base); i < this.log.length; i++) {
-      const v = this.log[i]!;
-      if (this.latest.get(v.id) === v) yield v;
+      const e = this.log[i]!;
+      if (this.latest.get(e._id as string) === e) yield e;
     }
   }
 
@@ -349,7 +360,7 @@ export class Dataset implements DatasetView {
 
   private buildIndex(path: string): Map<string, Bucket> {
     const index = new Map<string, Bucket>();
-    for (const [id, v] of this.latest) if (v.entity._deleted !== true) addKeys(index, path, v.entity, id);
+    for (const [id, e] of this.latest) if (e._deleted !== true) addKeys(index, path, e, id);
     this.indexes.set(path, index);
     this.indexList.push([path, index]);
     return index;

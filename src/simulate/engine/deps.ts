@@ -183,13 +183,13 @@ export class DependencyTracker {
       if (scanners && scanners.size > 0) for (const s of scanners) dirty.add(s);
       const paths = this.channels.get(id);
       if (!paths || paths.size === 0) continue;
-      for (const v of d.versionsSince(from)) {
+      d.versionsSince(from, (version, replaced) => {
         for (const { path, keys } of paths.values()) {
           if (keys.size === 0) continue;
-          collect(keys, v.entity, path, dirty);
-          if (v.previous) collect(keys, v.previous.entity, path, dirty);
+          collect(keys, version, path, dirty);
+          if (replaced) collect(keys, replaced, path, dirty);
         }
-      }
+      });
     }
     return dirty;
   }

@@ -200,25 +200,26 @@ export class MergeSource {
       const ds = get(this.datasetIds[alias]!);
       const nodes = this.nodes[alias]!;
       const slots = this.slots[alias]!;
-      for (const v of ds.changedSince(this.offsets[alias]!)) {
-        const old = nodes.get(v.id);
+      for (const entity of ds.changedSince(this.offsets[alias]!)) {
+        const id = entity._id as string;
+        const old = nodes.get(id);
         if (old) {
           this.unindex(old);
-          nodes.delete(v.id);
+          nodes.delete(id);
           old.live = false;
           removed.push(old);
         }
-        if (v.entity._deleted === true) {
-          deletedOut.push({ alias, entity: v.entity });
+        if (entity._deleted === true) {
+          deletedOut.push({ alias, entity });
           continue;
         }
         const keys: Node['keys'] = new Array(slots.length);
         for (let i = 0; i < slots.length; i++) {
-          const values = slots[i]!.values(v.entity);
+          const values = slots[i]!.values(entity);
           keys[i] = values.length === 0 ? undefined : values.length === 1 ? indexKey(values[0]) : values.map(indexKey);
         }
-        const node: Node = { alias, id: v.id, entity: v.entity, keys, output: undefined, live: true };
-        nodes.set(v.id, node);
+        const node: Node = { alias, id, entity, keys, output: undefined, live: true };
+        nodes.set(id, node);
         this.indexNode(node);
         changed.push(node);
       }

@@ -295,10 +295,11 @@ export class Pipe {
           }
         }
         this.retry = [];
-        for (const v of ds.changedSince(from)) {
-          if (seen.has(v.id)) continue;
-          seen.add(v.id);
-          out.push(v.entity);
+        for (const e of ds.changedSince(from)) {
+          const eid = e._id as string;
+          if (seen.has(eid)) continue;
+          seen.add(eid);
+          out.push(e);
         }
         this.offsets.set(id, ds.offset);
         for (const sid of dirty) {
@@ -326,7 +327,7 @@ export class Pipe {
     const changed = new Set<string>();
     for (const id of this.sourceDatasets) {
       const ds = this.ds(id);
-      for (const v of ds.changedSince(this.offsets.get(id) ?? 0)) changed.add(v.id);
+      for (const e of ds.changedSince(this.offsets.get(id) ?? 0)) changed.add(e._id as string);
       this.offsets.set(id, ds.offset);
     }
     const strategy = this.source.strategy ?? 'latest';
@@ -345,8 +346,9 @@ export class Pipe {
       } else {
         let best: { ts: number; entity: Entity } | undefined;
         for (const id of this.sourceDatasets) {
-          const v = this.ds(id).version(eid);
-          if (v && (!best || v.ts > best.ts)) best = { ts: v.ts, entity: v.entity };
+          const ds = this.ds(id);
+          const ts = ds.writtenAt(eid);
+          if (ts !== undefined && (!best || ts > best.ts)) best = { ts, entity: ds.get(eid)! };
         }
         if (best) out.push(best.entity);
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinKey } from '../../../src/dtl/index';
-import { Dataset, canonicalJson, contentHash, indexKey, sameContent, storedForm } from '../../../src/simulate/engine/dataset';
+import { Dataset, canonicalJson, contentHash, counterClock, indexKey, sameContent, storedForm } from '../../../src/simulate/engine/dataset';
 
 describe('Dataset', () => {
   it('hashes content independent of key order and ignores generated root _ properties', () => {
@@ -43,10 +43,12 @@ describe('Dataset', () => {
     expect(ds.offset).toBe(4);
     expect(ds.get('a')!._updated).toBe(4);
     // Nobody hops into this dataset: a replaced version is not kept.
-    expect(ds.version('a')!.previous).toBeUndefined();
+    expect(ds.replaced('a')).toBeUndefined();
     ds.keepsPrevious = true;
     expect(ds.write({ _id: 'a', v: 3 })).toBe('new');
-    expect(ds.version('a')!.previous!.entity.v).toBe(2);
+    expect(ds.replaced('a')!.v).toBe(2);
+    expect(ds.write({ _id: 'b', v: 1 })).toBe('new');
+    expect(ds.replaced('b')).toBeUndefined();
   });
 
   it('_filtered deletes an existing entity and is ignored otherwise', () => {
@@ -64,11 +66,11 @@ describe('Dataset', () => {
     ds.write({ _id: 'a', v: 1 });
     ds.write({ _id: 'b', v: 1 });
     ds.write({ _id: 'a', v: 2 });
-    expect([...ds.changedSince(0)].map((v) => [v.id, v.entity.v])).toEqual([
+    expect([...ds.changedSince(0)].map((e) => [e._id, e.v])).toEqual([
       ['b', 1],
       ['a', 2],
     ]);
-    expect([...ds.changedSince(2)].map((v) => v.id)).toEqual(['a']);
+    expect([...ds.changedSince(2)].map((e) => e._id)).toEqual(['a']);
     expect([...ds.changedSince(3)]).toEqual([]);
   });
 
@@ -102,6 +104,21 @@ describe('Dataset', () => {
     for (const x of values) for (const y of values) expect(indexKey(x) === indexKey(y)).toBe(joinKey(x as never) === joinKey(y as never));
   });
 
+  it('tells the engine-wide write order of the latest version of an id (merge_datasets latest)', () => {
+    const clock = counterClock();
+    const x = new Dataset('x', clock);
+    const y = new Dataset('y', clock);
+    x.write({ _id: 'a', v: 1 });
+    y.write({ _id: 'a', v: 1 });
+    x.write({ _id: 'b', v: 1 });
+    expect([x.writtenAt('a'), y.writtenAt('a'), x.writtenAt('b'), y.writtenAt('b')]).toEqual([1, 2, 3, undefined]);
+    x.write({ _id: 'a', v: 2 });
+    x.trim(x.offset);
+    expect(x.writtenAt('a')).toBe(4);
+    expect(x.write({ _id: 'a', v: 2 })).toBe('unchanged');
+    expect(x.writtenAt('a')).toBe(4);
+  });
+
   it('delete() marks an entity deleted once', () => {
     const ds = new Dataset('d');
     ds.write({ _id: 'a', v: 1 });
@@ -118,12 +135,22 @@ describe('Dataset', () => {
     ds.write({ _id: 'b', v: 1 });
     ds.trim(2);
     expect(ds.offset).toBe(3);
-    expect([...ds.versionsSince(2)].map((v) => v.id)).toEqual(['b']);
+    const since = (offset: number) => {
+      const seen: [unknown, unknown][] = [];
+      ds.versionsSince(offset, (e, replaced) => seen.push([e._id, replaced?.v]));
+      return seen;
+    };
+    expect(since(2)).toEqual([['b', undefined]]);
     expect(() => [...ds.changedSince(1)]).toThrow(/trimmed/);
+    expect(() => since(1)).toThrow(/trimmed/);
     ds.write({ _id: 'a', v: 3 });
     const [latest] = [...ds.changedSince(3)];
-    expect(latest!.entity).toMatchObject({ v: 3, _updated: 4 });
-    expect(latest!.previous!.entity.v).toBe(2);
-    expect(latest!.previous!.previous).toBeUndefined();
+    expect(latest).toMatchObject({ _id: 'a', v: 3, _updated: 4 });
+    expect(ds.replaced('a')!.v).toBe(2);
+    expect(since(2)).toEqual([['b', undefined], ['a', 2]]);
+    // Once its version is trimmed, what it replaced is gone too.
+    ds.trim(4);
+    expect(ds.replaced('a')).toBeUndefined();
+    expect(since(4)).toEqual([]);
   });
 });
