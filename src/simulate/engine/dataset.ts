@@ -285,14 +285,6 @@ export class Dataset implements DatasetView {
     return e === undefined ? undefined : this.times[(e._updated as number) - 1];
   }
 
-  /** The version the latest version of `id` replaced, while that one is kept (see keepsPrevious and trim). */
-  replaced(id: string): Entity | undefined {
-    const e = this.latest.get(id);
-    if (e === undefined) return undefined;
-    const i = (e._updated as number) - this.base - 1;
-    return i >= 0 ? this.replacedLog[i] : undefined;
-  }
-
   /** Latest version of every entity, in first-write order. */
   all(): Iterable<Entity> {
     return this.latest.values();
