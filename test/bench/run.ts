@@ -105,6 +105,11 @@ async function child(kind: string, arg: string): Promise<ChildResult> {
       const { dtlMs, jsMs } = dtlSamples(n!, RUNS, WARMUP, passes!);
       return { samples: [dtlMs, jsMs], peakRssMb: ownPeakRssMb() };
     }
+    case 'test-warm': {
+      const { scenarioPasses } = await import('./scenarios');
+      const r = await scenarioPasses(RUNS, Number(arg));
+      return { samples: [r.ms], peakRssMb: ownPeakRssMb(), info: { scenarios: r.scenarios } };
+    }
     case 'sync': {
       // One timed run per process (each run's peak memory is its own), after a small warm-up sync.
       const { benchSync } = await import('./sync');
@@ -292,8 +297,25 @@ async function measureDtl(): Promise<Measure[]> {
   ];
 }
 
+/** Untimed passes before the warm measure: the second pass is still a third slower than the third. */
+const TEST_WARMUP_PASSES = 3;
+
 async function measureTest(): Promise<Measure[]> {
-  return [cliVsNode('test', 'sesamflow test, all scenarios, whole process vs node -e 0', ['test'], 8)];
+  const whole = cliVsNode('test', 'sesamflow test, all scenarios, whole process vs node -e 0', ['test'], 8);
+  const warm = await inChild('test-warm', String(TEST_WARMUP_PASSES));
+  const [ms] = warm.samples;
+  const n = Number(warm.info?.scenarios);
+  const perScenario = stats(ms!.map((x) => x / n));
+  return [
+    whole,
+    {
+      id: 'test-warm',
+      label: 'the same scenarios, a warm pass in one process',
+      runs: ms!.length,
+      time: series('warm pass', ms!, warm.peakRssMb),
+      notes: [`${n} scenarios, ${perScenario.min.toFixed(1)} / ${perScenario.median.toFixed(1)} / ${perScenario.max.toFixed(1)} ms each; after ${TEST_WARMUP_PASSES} untimed passes`],
+    },
+  ];
 }
 
 /** Our format and the Python reference, alternately, each on a fresh copy of the same files. */
