@@ -71,7 +71,7 @@ const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
  * Template share datasets are weak edges, ignored here (share → collect runs last). Ties and
  * cycles are broken by pipe id, so the order never depends on the order the config was loaded in.
  */
-export function orderPipes(pipes: readonly Pipe[]): Pipe[] {
+export function pipesInRunSequence(pipes: readonly Pipe[]): Pipe[] {
   const producers = new Map<string, Pipe[]>();
   for (const p of pipes) if (p.sinkDataset) producers.set(p.sinkDataset, [...(producers.get(p.sinkDataset) ?? []), p]);
   const preds = new Map<Pipe, Set<Pipe>>();
@@ -142,7 +142,7 @@ export class Engine {
       const byId = new Map(pipes.map((p) => [p.id, p]));
       this.pipes = known.ids.map((id) => byId.get(id)!);
     } else {
-      this.pipes = orderPipes(pipes);
+      this.pipes = pipesInRunSequence(pipes);
       runSequences.set(pipeConfigs, { env: env.env, ids: this.pipes.map((p) => p.id) });
     }
   }

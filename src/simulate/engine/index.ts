@@ -4,5 +4,5 @@ export { Dataset, DatasetStore, canonicalJson, contentHash, storedForm, type Wri
 export { MergeSource, type MergeConfig } from './merge';
 export { DependencyTracker } from './deps';
 export { Pipe, hopDatasets, type PipeRunResult, type PipeEnvironment } from './pipe';
-export { Engine, orderPipes, type EngineOptions, type RoundReport, type SyncReport } from './engine';
+export { Engine, pipesInRunSequence, type EngineOptions, type RoundReport, type SyncReport } from './engine';
 export { NO_REST, type RestSide, type TemplateContext } from './rest-side';
