@@ -73,13 +73,14 @@ describe('scenario pool', () => {
     const factory = defaultWorldFactory(config, definitions);
     const scenarios = await loadScenarios(await someScenarios(count), knownStores(factory));
     const here = (s: Scenario) => runOne(s, config, factory, { trace: false, debug: false });
-    return { config, factory, scenarios, here };
+    // What one thread gives: the results every pool must match.
+    const alone = () => new ScenarioPool(0).run(scenarios, config, here, { trace: false, debug: false }, () => {});
+    return { config, factory, scenarios, here, alone };
   }
 
   it('gives what one thread gives when only workers run scenarios', async () => {
-    const { config, scenarios, here } = await setup(4);
-    const alone = new ScenarioPool(0);
-    const expected = await alone.run(scenarios, config, here, { trace: false, debug: false }, () => {});
+    const { config, scenarios, alone } = await setup(4);
+    const expected = await alone();
     const pool = new ScenarioPool(2, undefined, false);
     try {
       expect(pool.workers).toBe(2);
@@ -94,8 +95,8 @@ describe('scenario pool', () => {
   });
 
   it('runs everything on this thread when the only worker cannot load the definitions', async () => {
-    const { config, scenarios, here } = await setup(2);
-    const expected = await new ScenarioPool(0).run(scenarios, config, here, { trace: false, debug: false }, () => {});
+    const { config, scenarios, here, alone } = await setup(2);
+    const expected = await alone();
     const pool = new ScenarioPool(1, undefined, false);
     try {
       pool.definitionsLoaded(path.join(await tempDir(), 'no-project-here'));
@@ -107,8 +108,8 @@ describe('scenario pool', () => {
   });
 
   it('reports the scenario a stopped worker held as failed and runs the rest on this thread', async () => {
-    const { config, scenarios, here } = await setup(2);
-    const expected = await new ScenarioPool(0).run(scenarios, config, here, { trace: false, debug: false }, () => {});
+    const { config, scenarios, here, alone } = await setup(2);
+    const expected = await alone();
     const pool = new ScenarioPool(1, stoppingWorker, false);
     try {
       const results = await pool.run(scenarios, config, here, { trace: false, debug: false }, () => {});
